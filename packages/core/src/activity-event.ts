@@ -1,0 +1,250 @@
+import * as v from 'valibot';
+import type { FieldError } from './field-error.js';
+import { err, ok, type Result } from './result.js';
+
+/** An attribute value: a short string, a finite number or a boolean. */
+export type AttributeValue = string | number | boolean;
+
+/**
+ * A validated, normalized activity event: `occurredAt` is the instant in UTC with millisecond
+ * precision (`2026-03-01T12:00:00.000Z`), `quantity` defaults to 1 and `attributes` to `{}`.
+ * Two events with the same (`userId`, `eventId`) are the same event when {@link sameContent} holds.
+ *
+ * @example
+ * ```ts
+ * const event: ActivityEvent = {
+ *   eventId: 'e-1', userId: 'u-1', type: 'track.played',
+ *   occurredAt: '2026-03-01T12:00:00.000Z', quantity: 3.5, attributes: { trackId: 't-9' },
+ * };
+ * ```
+ */
+export interface ActivityEvent {
+  readonly eventId: string;
+  readonly userId: string;
+  readonly type: string;
+  readonly occurredAt: string;
+  readonly quantity: number;
+  readonly attributes: Readonly<Record<string, AttributeValue>>;
+}
+
+/** The earliest accepted `occurredAt`. */
+export const EARLIEST_OCCURRED_AT = Date.UTC(2000, 0, 1);
+/** How far past the server's clock an `occurredAt` may be (clock skew of devices). */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+/** The largest serialized event, in bytes of UTF-8. */
+export const MAX_EVENT_BYTES = 8 * 1024;
+/** The most attributes an event may carry. */
+export const MAX_ATTRIBUTES = 20;
+
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * Parses an RFC 3339 timestamp with an explicit offset into epoch milliseconds, or `null` when the
+ * text is not one or names an impossible date (February 30th, hour 24, offset +25:00).
+ *
+ * @example
+ * ```ts
+ * parseRfc3339('2026-01-01T01:00:00+01:00'); // Date.UTC(2026, 0, 1)
+ * ```
+ */
+export const parseRfc3339 = (text: string): number | null => {
+  const m = RFC3339.exec(text);
+  if (m === null) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const fraction = m[7] === undefined ? 0 : Math.floor(Number(`0${m[7]}`) * 1000);
+  const local = Date.UTC(year, month - 1, day, hour, minute, second, fraction);
+  const check = new Date(local);
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
+    return null;
+  }
+  if (m[8] !== undefined) return local;
+  const offsetHours = Number(m[10]);
+  const offsetMinutes = Number(m[11]);
+  if (offsetHours > 23 || offsetMinutes > 59) return null;
+  const sign = m[9] === '-' ? -1 : 1;
+  return local - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
+};
+
+const text = (field: string, pattern: RegExp, rule: string) =>
+  v.pipe(v.string(`${field} must be a string`), v.regex(pattern, `${field} must be ${rule}`));
+
+const attributeValue = v.union(
+  [
+    v.pipe(v.string(), v.maxLength(256, 'attribute strings must be at most 256 characters')),
+    v.pipe(v.number(), v.finite('attribute numbers must be finite')),
+    v.boolean(),
+  ],
+  'attribute values must be a string (at most 256 characters), a finite number or a boolean',
+);
+
+const eventSchema = v.strictObject(
+  {
+    eventId: text('eventId', /^[A-Za-z0-9_-]{1,64}$/, '1-64 characters of A-Z a-z 0-9 _ -'),
+    userId: text(
+      'userId',
+      /^[A-Za-z0-9][A-Za-z0-9._:@|-]{0,127}$/,
+      '1-128 characters, starting alphanumeric, then A-Z a-z 0-9 . _ : @ | -',
+    ),
+    type: text(
+      'type',
+      /^[a-z0-9][a-z0-9._-]{0,63}$/,
+      '1-64 lowercase characters a-z 0-9 . _ -, starting alphanumeric',
+    ),
+    occurredAt: v.pipe(
+      v.string('occurredAt must be a string'),
+      v.check(
+        (value) => parseRfc3339(value) !== null,
+        'occurredAt must be an RFC 3339 timestamp with an explicit offset, e.g. 2026-03-01T12:00:00Z',
+      ),
+      v.check(
+        (value) => (parseRfc3339(value) ?? 0) >= EARLIEST_OCCURRED_AT,
+        'occurredAt must not be before 2000-01-01T00:00:00Z',
+      ),
+    ),
+    quantity: v.optional(
+      v.pipe(
+        v.number('quantity must be a number'),
+        v.finite('quantity must be a finite number'),
+        v.gtValue(0, 'quantity must be greater than 0'),
+        v.maxValue(1_000_000, 'quantity must be at most 1000000'),
+      ),
+    ),
+    attributes: v.optional(
+      v.pipe(
+        v.record(
+          v.pipe(
+            v.string(),
+            v.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'attribute names must be 1-64 characters of A-Z a-z 0-9 _ . -'),
+          ),
+          attributeValue,
+          'attributes must be an object',
+        ),
+        v.check(
+          (attributes) => Object.keys(attributes).length <= MAX_ATTRIBUTES,
+          `attributes must have at most ${MAX_ATTRIBUTES} keys`,
+        ),
+      ),
+    ),
+  },
+  'an event must be a JSON object',
+);
+
+const issuePath = (issue: v.BaseIssue<unknown>): string =>
+  (issue.path ?? []).map((item) => String(item.key)).join('.');
+
+const toFieldErrors = (issues: readonly v.BaseIssue<unknown>[]): FieldError[] =>
+  issues.map((issue) => {
+    const path = issuePath(issue);
+    // valibot reports unknown and missing keys as issues of the object itself, with its message.
+    if (issue.type === 'strict_object' && path !== '') {
+      return issue.expected === 'never'
+        ? { path, message: `unknown field "${path}" is not allowed (check its spelling)` }
+        : { path, message: `${path} is required` };
+    }
+    return { path, message: issue.message };
+  });
+
+/** UTF-8 length without allocating: a surrogate pair is 4 bytes, 2 for each of its halves. */
+const utf8Length = (value: string): number => {
+  let bytes = value.length;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 0x80) bytes += code < 0x800 || (code >= 0xd800 && code <= 0xdfff) ? 1 : 2;
+  }
+  return bytes;
+};
+
+/** What validation needs to know beyond the event itself. */
+export interface ValidationContext {
+  /** The server's clock, epoch milliseconds. */
+  readonly now: number;
+  /** The event's serialized size in bytes when already known (a stream record); else it is computed. */
+  readonly serializedBytes?: number;
+}
+
+/**
+ * Validates an event against the contract and normalizes it. Every broken rule is reported, each
+ * naming its field; unknown top-level fields are rejected so that a typo cannot pass silently.
+ *
+ * @example
+ * ```ts
+ * const result = parseActivityEvent(
+ *   { eventId: 'e-1', userId: 'u-1', type: 'track.played', occurredAt: '2026-03-01T12:00:00+01:00' },
+ *   { now: Date.now() },
+ * );
+ * if (result.ok) result.value.occurredAt; // '2026-03-01T11:00:00.000Z'
+ * ```
+ */
+export const parseActivityEvent = (
+  input: unknown,
+  context: ValidationContext,
+): Result<ActivityEvent, FieldError[]> => {
+  const parsed = v.safeParse(eventSchema, input, { abortPipeEarly: true });
+  if (!parsed.success) return err(toFieldErrors(parsed.issues));
+  const raw = parsed.output;
+  const occurredAtMs = parseRfc3339(raw.occurredAt) as number;
+  const errors: FieldError[] = [];
+  if (occurredAtMs > context.now + MAX_FUTURE_SKEW_MS) {
+    errors.push({
+      path: 'occurredAt',
+      message: 'occurredAt must not be more than 5 minutes after the server clock',
+    });
+  }
+  const bytes = context.serializedBytes ?? utf8Length(JSON.stringify(input));
+  if (bytes > MAX_EVENT_BYTES) {
+    errors.push({
+      path: '',
+      message: `the serialized event must be at most ${MAX_EVENT_BYTES} bytes (it has ${bytes})`,
+    });
+  }
+  if (errors.length > 0) return err(errors);
+  return ok({
+    eventId: raw.eventId,
+    userId: raw.userId,
+    type: raw.type,
+    occurredAt: new Date(occurredAtMs).toISOString(),
+    quantity: raw.quantity ?? 1,
+    attributes: raw.attributes ?? {},
+  });
+};
+
+/**
+ * The event's instant in epoch milliseconds.
+ *
+ * @example
+ * ```ts
+ * occurredAtMs(event); // 1772366400000
+ * ```
+ */
+export const occurredAtMs = (event: ActivityEvent): number => Date.parse(event.occurredAt);
+
+/**
+ * Whether two normalized events with the same key carry the same content: a resend (counted once)
+ * rather than a conflict. Attributes compare as a set of key/value pairs.
+ *
+ * @example
+ * ```ts
+ * sameContent(stored, incoming) ? 'duplicate' : 'conflict';
+ * ```
+ */
+export const sameContent = (a: ActivityEvent, b: ActivityEvent): boolean => {
+  if (a.type !== b.type || a.occurredAt !== b.occurredAt || a.quantity !== b.quantity) return false;
+  const aKeys = Object.keys(a.attributes);
+  if (aKeys.length !== Object.keys(b.attributes).length) return false;
+  return aKeys.every((key) => Object.hasOwn(b.attributes, key) && b.attributes[key] === a.attributes[key]);
+};

@@ -1,0 +1,134 @@
+export {
+  type ActivityEvent,
+  type AttributeValue,
+  EARLIEST_OCCURRED_AT,
+  MAX_ATTRIBUTES,
+  MAX_EVENT_BYTES,
+  MAX_FUTURE_SKEW_MS,
+  occurredAtMs,
+  parseActivityEvent,
+  parseRfc3339,
+  sameContent,
+  type ValidationContext,
+} from './activity-event.js';
+export {
+  type ActivityHistory,
+  type ActivityHistoryBody,
+  type Bucket,
+  formatInstant,
+  historyBody,
+  rollUp,
+  type SummaryBody,
+  type TallyBody,
+} from './activity-history.js';
+export {
+  addEvent,
+  type CounterDrift,
+  counterDrift,
+  type DailyCounter,
+  dailyCountersOf,
+  emptySummary,
+  filterTypes,
+  mergeSummaries,
+  type Summary,
+  summariesEqual,
+  type Tally,
+} from './activity-summary.js';
+export {
+  type DayRange,
+  dayRange,
+  type HistoryParameters,
+  type HistoryQuery,
+  MAX_BUCKETS,
+  parseDayRange,
+  parseHistoryQuery,
+  type RangeParameters,
+} from './day-range.js';
+export { ActivityHistoryError, EventStoreError, type EventStoreFailure, MetricsReadError } from './errors.js';
+export type { FieldError } from './field-error.js';
+export type { Clock } from './ports/clock.js';
+export type { AppendOutcome, CounterRepair, EventStore } from './ports/event-store.js';
+export type { EventStream, PublishOutcome } from './ports/event-stream.js';
+export type { HistoryApi } from './ports/history-api.js';
+export {
+  type MetricSample,
+  type MetricsReader,
+  type MetricsRecorder,
+  type PipelineFigures,
+  STAGES,
+  type Stage,
+  type StageFigures,
+} from './ports/metrics.js';
+export { fromQuantityMicros, type QuantityMicros, toQuantityMicros } from './quantity.js';
+export {
+  MAX_QUARANTINED_PAYLOAD,
+  QUARANTINE_REASONS,
+  type QuarantinedRecord,
+  type QuarantineReason,
+  truncatePayload,
+} from './quarantine.js';
+export { err, ok, type Result } from './result.js';
+export {
+  type CheckStatus,
+  DEFAULT_THRESHOLDS,
+  type HealthReport,
+  type HealthStage,
+  type HealthThresholds,
+  healthReport,
+  judgeIngest,
+  judgeProcessor,
+  judgeQuery,
+  judgeStore,
+  judgeStream,
+  type StageJudgement,
+  verdictOf,
+} from './stage-health.js';
+export {
+  type DecodedRecord,
+  decodeRecord,
+  encodeEnvelope,
+  type IncomingRecord,
+  type StreamEnvelope,
+} from './stream-record.js';
+export {
+  bucketStart,
+  countBuckets,
+  DAY_MS,
+  type DayKey,
+  dayKeyOf,
+  dayKeyStart,
+  GRANULARITIES,
+  type Granularity,
+  startOfUtcDay,
+} from './time-bucket.js';
+export { ADMIN_SCOPE, type Caller, INGEST_SCOPE, mayActFor } from './use-cases/caller.js';
+export {
+  CHECK_QUESTIONS,
+  type CheckId,
+  type Diagnosis,
+  type DiagnosisCheck,
+  type DiagnosisDependencies,
+  diagnoseUser,
+} from './use-cases/diagnose-user.js';
+export {
+  getActivityHistory,
+  type HistoryDependencies,
+  type HistoryRefusal,
+} from './use-cases/get-activity-history.js';
+export {
+  type AcceptedItem,
+  type FailedItem,
+  type IngestDependencies,
+  type IngestRequest,
+  type IngestResult,
+  ingest,
+  MAX_EVENTS_PER_REQUEST,
+  type RejectedItem,
+} from './use-cases/ingest.js';
+export { type BatchReport, type ProcessDependencies, processBatch } from './use-cases/process-batch.js';
+export {
+  DEFAULT_RETRY_POLICY,
+  type PublishReport,
+  publishWithRetry,
+  type RetryPolicy,
+} from './use-cases/publish-with-retry.js';

@@ -1,0 +1,57 @@
+import type { FieldError } from './field-error.js';
+
+/**
+ * Why a record was set aside. Stable codes: new ones may be added, none renamed.
+ * - `invalid_event`: an event that fails the schema;
+ * - `conflict`: an event whose key was stored before with different content (the first stands);
+ * - `malformed_record`: stream data that is not an event at all.
+ */
+export type QuarantineReason = 'invalid_event' | 'conflict' | 'malformed_record';
+
+/** Every quarantine reason. */
+export const QUARANTINE_REASONS: readonly QuarantineReason[] = [
+  'invalid_event',
+  'conflict',
+  'malformed_record',
+];
+
+/** The longest raw payload kept with a quarantined record, in characters. */
+export const MAX_QUARANTINED_PAYLOAD = 2048;
+
+/**
+ * A record the processor set aside, kept per user so the diagnosis can show it. Attributed to the
+ * event's `userId` when it names a valid one, else to the stream record's partition key.
+ *
+ * @example
+ * ```ts
+ * const entry: QuarantinedRecord = {
+ *   userId: 'u-1', eventId: 'e-1', reason: 'invalid_event', quarantinedAt: Date.now(),
+ *   errors: [{ path: 'quantity', message: 'quantity must be greater than 0' }],
+ *   payload: '{"eventId":"e-1",...}', recordId: '4959...', correlationId: 'c-1',
+ * };
+ * ```
+ */
+export interface QuarantinedRecord {
+  readonly userId: string;
+  readonly eventId: string | null;
+  readonly reason: QuarantineReason;
+  readonly errors: readonly FieldError[];
+  /** The raw record data, cut to {@link MAX_QUARANTINED_PAYLOAD} characters. */
+  readonly payload: string;
+  /** Epoch milliseconds. */
+  readonly quarantinedAt: number;
+  /** The stream record's identifier (a Kinesis sequence number). */
+  readonly recordId: string;
+  readonly correlationId: string | null;
+}
+
+/**
+ * Cuts a raw payload to what is kept with a quarantined record.
+ *
+ * @example
+ * ```ts
+ * truncatePayload('x'.repeat(5000)).length; // 2048
+ * ```
+ */
+export const truncatePayload = (payload: string): string =>
+  payload.length <= MAX_QUARANTINED_PAYLOAD ? payload : payload.slice(0, MAX_QUARANTINED_PAYLOAD);

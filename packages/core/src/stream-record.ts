@@ -1,0 +1,142 @@
+import { type ActivityEvent, parseActivityEvent } from './activity-event.js';
+import type { FieldError } from './field-error.js';
+
+/**
+ * What ingest writes to the stream for each accepted event; the partition key is the `userId`, so
+ * one user's events keep their order.
+ *
+ * @example
+ * ```ts
+ * const envelope: StreamEnvelope = { v: 1, event, correlationId: 'req-1', receivedAt: '2026-03-01T12:00:00.000Z' };
+ * ```
+ */
+export interface StreamEnvelope {
+  readonly v: 1;
+  readonly event: ActivityEvent;
+  readonly correlationId: string;
+  readonly receivedAt: string;
+}
+
+/**
+ * A record as the processor receives it from the stream.
+ *
+ * @example
+ * ```ts
+ * const record: IncomingRecord = { recordId: '4959...', partitionKey: 'u-1', data: bytes, arrivedAt: Date.now() };
+ * ```
+ */
+export interface IncomingRecord {
+  /** The stream's identifier for the record (the Kinesis sequence number). */
+  readonly recordId: string;
+  readonly partitionKey: string;
+  /** The record's data, already base64-decoded. */
+  readonly data: Uint8Array;
+  /** When the stream received the record, epoch milliseconds. */
+  readonly arrivedAt: number;
+}
+
+/** A stream record read as an event, or why it is not one. */
+export type DecodedRecord =
+  | {
+      readonly kind: 'event';
+      readonly event: ActivityEvent;
+      readonly correlationId: string | null;
+      readonly text: string;
+    }
+  | {
+      readonly kind: 'invalid_event' | 'malformed_record';
+      /** The user the record is attributed to: its event's valid `userId`, else the partition key. */
+      readonly userId: string;
+      readonly eventId: string | null;
+      readonly errors: readonly FieldError[];
+      readonly correlationId: string | null;
+      readonly text: string;
+    };
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+const EVENT_FIELDS = ['eventId', 'userId', 'type', 'occurredAt'];
+const USER_ID = /^[A-Za-z0-9][A-Za-z0-9._:@|-]{0,127}$/;
+const EVENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const stringField = (value: Record<string, unknown>, key: string, pattern: RegExp): string | null => {
+  const field = value[key];
+  return typeof field === 'string' && pattern.test(field) ? field : null;
+};
+
+/**
+ * Reads a stream record: a version-1 envelope or, for producers that write to the stream directly,
+ * a bare event. Bytes that are not UTF-8 JSON, an object that is neither an envelope nor shaped like
+ * an event, or an envelope of an unknown version are `malformed_record`; an event that breaks the
+ * schema is `invalid_event`.
+ *
+ * @example
+ * ```ts
+ * const decoded = decodeRecord(record, Date.now());
+ * if (decoded.kind === 'event') await store.append([decoded.event]);
+ * ```
+ */
+export const decodeRecord = (record: IncomingRecord, now: number): DecodedRecord => {
+  let text: string;
+  let value: unknown;
+  const malformed = (message: string, correlationId: string | null = null): DecodedRecord => ({
+    kind: 'malformed_record',
+    userId: record.partitionKey,
+    eventId: null,
+    errors: [{ path: '', message }],
+    correlationId,
+    text: text ?? '',
+  });
+  try {
+    text = decoder.decode(record.data);
+  } catch {
+    text = '';
+    return malformed('record data is not UTF-8 text');
+  }
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return malformed('record data is not JSON');
+  }
+  if (!isObject(value)) return malformed('record data is not a JSON object');
+  let candidate: unknown = value;
+  let correlationId: string | null = null;
+  let serializedBytes: number | undefined = record.data.byteLength;
+  if ('v' in value) {
+    correlationId = typeof value.correlationId === 'string' ? value.correlationId.slice(0, 128) : null;
+    if (value.v !== 1) return malformed(`unknown envelope version ${JSON.stringify(value.v)}`, correlationId);
+    if (!isObject(value.event)) return malformed('envelope has no event object', correlationId);
+    candidate = value.event;
+    // The envelope adds its own fields: the event's size is measured on its own.
+    serializedBytes = undefined;
+  } else if (!EVENT_FIELDS.some((field) => field in value)) {
+    return malformed('record data is neither an event envelope nor an event');
+  }
+  const parsed = parseActivityEvent(
+    candidate,
+    serializedBytes === undefined ? { now } : { now, serializedBytes },
+  );
+  if (parsed.ok) return { kind: 'event', event: parsed.value, correlationId, text };
+  const fields = candidate as Record<string, unknown>;
+  return {
+    kind: 'invalid_event',
+    userId: stringField(fields, 'userId', USER_ID) ?? record.partitionKey,
+    eventId: stringField(fields, 'eventId', EVENT_ID),
+    errors: parsed.error,
+    correlationId,
+    text,
+  };
+};
+
+/**
+ * Serializes an envelope as record data.
+ *
+ * @example
+ * ```ts
+ * const data = encodeEnvelope(envelope); // Uint8Array of UTF-8 JSON
+ * ```
+ */
+export const encodeEnvelope = (envelope: StreamEnvelope): Uint8Array =>
+  new TextEncoder().encode(JSON.stringify(envelope));

@@ -1,0 +1,166 @@
+import type { ActivityEvent } from '../activity-event.js';
+import { EventStoreError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { EventStore } from '../ports/event-store.js';
+import type { MetricsRecorder } from '../ports/metrics.js';
+import { type QuarantinedRecord, type QuarantineReason, truncatePayload } from '../quarantine.js';
+import { decodeRecord, type IncomingRecord } from '../stream-record.js';
+
+/** What processing a batch did; `retry` lists the records the stream must deliver again. */
+export interface BatchReport {
+  /** Identifiers of the records that failed for a retryable reason, in batch order. */
+  readonly retry: readonly string[];
+  readonly stored: number;
+  readonly duplicates: number;
+  readonly quarantined: Readonly<Record<QuarantineReason, number>>;
+  /** Why the retried records failed, one line per failed store call. */
+  readonly failures: readonly string[];
+}
+
+/** What processing needs. */
+export interface ProcessDependencies {
+  readonly store: EventStore;
+  readonly clock: Clock;
+  readonly metrics: MetricsRecorder;
+}
+
+interface UserWork {
+  readonly records: IncomingRecord[];
+  readonly events: {
+    readonly event: ActivityEvent;
+    readonly record: IncomingRecord;
+    readonly correlationId: string | null;
+  }[];
+}
+
+const failureOf = (error: unknown): 'throttled' | 'unavailable' | 'failed' =>
+  error instanceof EventStoreError ? error.failure : 'failed';
+
+/**
+ * Processes one batch of stream records: decodes and validates each, quarantines what is invalid
+ * (never retried), stores the valid events per user, quarantines conflicts, and reports which
+ * records must be redelivered because the store failed for them. Users are independent: one
+ * user's failure does not hold back another's events; within a user, order is kept.
+ *
+ * @example
+ * ```ts
+ * const report = await processBatch(records, dependencies);
+ * return { batchItemFailures: report.retry.map((itemIdentifier) => ({ itemIdentifier })) };
+ * ```
+ */
+export const processBatch = async (
+  records: readonly IncomingRecord[],
+  deps: ProcessDependencies,
+): Promise<BatchReport> => {
+  const now = deps.clock.now();
+  const quarantine: { entry: QuarantinedRecord; record: IncomingRecord }[] = [];
+  const byUser = new Map<string, UserWork>();
+  const oldest = records.reduce((min, record) => Math.min(min, record.arrivedAt), Number.POSITIVE_INFINITY);
+  if (Number.isFinite(oldest)) deps.metrics.record({ kind: 'streamLag', ms: Math.max(0, now - oldest) });
+
+  for (const record of records) {
+    const decoded = decodeRecord(record, now);
+    if (decoded.kind === 'event') {
+      const work = byUser.get(decoded.event.userId) ?? { records: [], events: [] };
+      work.records.push(record);
+      work.events.push({ event: decoded.event, record, correlationId: decoded.correlationId });
+      byUser.set(decoded.event.userId, work);
+    } else {
+      quarantine.push({
+        record,
+        entry: {
+          userId: decoded.userId,
+          eventId: decoded.eventId,
+          reason: decoded.kind,
+          errors: decoded.errors,
+          payload: truncatePayload(decoded.text),
+          quarantinedAt: now,
+          recordId: record.recordId,
+          correlationId: decoded.correlationId,
+        },
+      });
+    }
+  }
+
+  const retry = new Set<string>();
+  const failures: string[] = [];
+  let stored = 0;
+  let duplicates = 0;
+  const storeFailed = (error: unknown, failed: readonly IncomingRecord[]) => {
+    const failure = failureOf(error);
+    deps.metrics.record({ kind: 'storeFailures', failure, count: 1 });
+    failures.push(`${failure}: ${error instanceof Error ? error.message : String(error)}`);
+    for (const record of failed) retry.add(record.recordId);
+  };
+
+  await Promise.all(
+    [...byUser.values()].map(async (work) => {
+      try {
+        const outcomes = await deps.store.append(work.events.map((e) => e.event));
+        work.events.forEach(({ event, record, correlationId }, i) => {
+          const outcome = outcomes[i];
+          if (outcome?.kind === 'new') stored++;
+          else if (outcome?.kind === 'duplicate') duplicates++;
+          else if (outcome?.kind === 'conflict') {
+            quarantine.push({
+              record,
+              entry: {
+                userId: event.userId,
+                eventId: event.eventId,
+                reason: 'conflict',
+                errors: [
+                  {
+                    path: 'eventId',
+                    message: `event ${event.eventId} was stored before with different content; the first version stands`,
+                  },
+                ],
+                payload: truncatePayload(JSON.stringify(event)),
+                quarantinedAt: now,
+                recordId: record.recordId,
+                correlationId,
+              },
+            });
+          }
+        });
+      } catch (error) {
+        storeFailed(error, work.records);
+      }
+    }),
+  );
+
+  const quarantined: Record<QuarantineReason, number> = {
+    invalid_event: 0,
+    conflict: 0,
+    malformed_record: 0,
+  };
+  if (quarantine.length > 0) {
+    try {
+      await deps.store.quarantine(quarantine.map((q) => q.entry));
+      for (const { entry } of quarantine) quarantined[entry.reason]++;
+      for (const [reason, count] of Object.entries(quarantined)) {
+        if (count > 0)
+          deps.metrics.record({
+            kind: 'rejected',
+            stage: 'process',
+            reason: reason as QuarantineReason,
+            count,
+          });
+      }
+    } catch (error) {
+      storeFailed(
+        error,
+        quarantine.map((q) => q.record),
+      );
+    }
+  }
+  if (stored > 0) deps.metrics.record({ kind: 'stored', count: stored });
+  if (duplicates > 0) deps.metrics.record({ kind: 'duplicates', count: duplicates });
+  if (retry.size > 0) deps.metrics.record({ kind: 'retriedRecords', count: retry.size });
+  return {
+    retry: records.filter((record) => retry.has(record.recordId)).map((record) => record.recordId),
+    stored,
+    duplicates,
+    quarantined,
+    failures,
+  };
+};
