@@ -125,7 +125,12 @@ export {
   MAX_EVENTS_PER_REQUEST,
   type RejectedItem,
 } from './use-cases/ingest.js';
-export { type BatchReport, type ProcessDependencies, processBatch } from './use-cases/process-batch.js';
+export {
+  type BatchReport,
+  type ProcessDependencies,
+  processBatch,
+  type RecordOutcome,
+} from './use-cases/process-batch.js';
 export {
   DEFAULT_RETRY_POLICY,
   type PublishReport,

@@ -6,6 +6,20 @@ import type { MetricsRecorder } from '../ports/metrics.js';
 import { type QuarantinedRecord, type QuarantineReason, truncatePayload } from '../quarantine.js';
 import { decodeRecord, type IncomingRecord } from '../stream-record.js';
 
+/**
+ * What became of one record of a batch, for the processor's log: who it belongs to and the
+ * correlation id it carried from ingest, so one search follows an event end to end.
+ */
+export interface RecordOutcome {
+  readonly recordId: string;
+  readonly userId: string;
+  readonly eventId: string | null;
+  readonly correlationId: string | null;
+  readonly outcome: 'stored' | 'duplicate' | 'quarantined' | 'retry';
+  /** Why a quarantined record was set aside. */
+  readonly reason: QuarantineReason | null;
+}
+
 /** What processing a batch did; `retry` lists the records the stream must deliver again. */
 export interface BatchReport {
   /** Identifiers of the records that failed for a retryable reason, in batch order. */
@@ -15,6 +29,8 @@ export interface BatchReport {
   readonly quarantined: Readonly<Record<QuarantineReason, number>>;
   /** Why the retried records failed, one line per failed store call. */
   readonly failures: readonly string[];
+  /** Every record's outcome, in batch order. */
+  readonly records: readonly RecordOutcome[];
 }
 
 /** What processing needs. */
@@ -84,6 +100,21 @@ export const processBatch = async (
 
   const retry = new Set<string>();
   const failures: string[] = [];
+  const outcomes = new Map<string, RecordOutcome>();
+  const settle = (
+    record: IncomingRecord,
+    facts: Omit<RecordOutcome, 'recordId' | 'outcome' | 'reason'>,
+    outcome: RecordOutcome['outcome'],
+    reason: QuarantineReason | null = null,
+  ) =>
+    outcomes.set(record.recordId, {
+      recordId: record.recordId,
+      userId: facts.userId,
+      eventId: facts.eventId,
+      correlationId: facts.correlationId,
+      outcome,
+      reason,
+    });
   let stored = 0;
   let duplicates = 0;
   const storeFailed = (error: unknown, failed: readonly IncomingRecord[]) => {
@@ -96,12 +127,17 @@ export const processBatch = async (
   await Promise.all(
     [...byUser.values()].map(async (work) => {
       try {
-        const outcomes = await deps.store.append(work.events.map((e) => e.event));
+        const appended = await deps.store.append(work.events.map((e) => e.event));
         work.events.forEach(({ event, record, correlationId }, i) => {
-          const outcome = outcomes[i];
-          if (outcome?.kind === 'new') stored++;
-          else if (outcome?.kind === 'duplicate') duplicates++;
-          else if (outcome?.kind === 'conflict') {
+          const outcome = appended[i];
+          const facts = { userId: event.userId, eventId: event.eventId, correlationId };
+          if (outcome?.kind === 'new') {
+            stored++;
+            settle(record, facts, 'stored');
+          } else if (outcome?.kind === 'duplicate') {
+            duplicates++;
+            settle(record, facts, 'duplicate');
+          } else if (outcome?.kind === 'conflict') {
             quarantine.push({
               record,
               entry: {
@@ -124,6 +160,9 @@ export const processBatch = async (
         });
       } catch (error) {
         storeFailed(error, work.records);
+        for (const { event, record, correlationId } of work.events) {
+          settle(record, { userId: event.userId, eventId: event.eventId, correlationId }, 'retry');
+        }
       }
     }),
   );
@@ -136,7 +175,10 @@ export const processBatch = async (
   if (quarantine.length > 0) {
     try {
       await deps.store.quarantine(quarantine.map((q) => q.entry));
-      for (const { entry } of quarantine) quarantined[entry.reason]++;
+      for (const { entry, record } of quarantine) {
+        quarantined[entry.reason]++;
+        settle(record, entry, 'quarantined', entry.reason);
+      }
       for (const [reason, count] of Object.entries(quarantined)) {
         if (count > 0)
           deps.metrics.record({
@@ -151,6 +193,7 @@ export const processBatch = async (
         error,
         quarantine.map((q) => q.record),
       );
+      for (const { entry, record } of quarantine) settle(record, entry, 'retry');
     }
   }
   if (stored > 0) deps.metrics.record({ kind: 'stored', count: stored });
@@ -162,5 +205,9 @@ export const processBatch = async (
     duplicates,
     quarantined,
     failures,
+    records: records.flatMap((record) => {
+      const outcome = outcomes.get(record.recordId);
+      return outcome === undefined ? [] : [outcome];
+    }),
   };
 };
