@@ -80,6 +80,17 @@ export const parseRfc3339 = (text: string): number | null => {
   return local - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
 };
 
+/**
+ * What a `userId` looks like: 1-128 characters, alphanumeric first, then `A-Z a-z 0-9 . _ : @ | -`
+ * (no `#`, `/` or spaces, so it is safe inside keys and paths).
+ *
+ * @example
+ * ```ts
+ * USER_ID_PATTERN.test('u-1'); // true
+ * ```
+ */
+export const USER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@|-]{0,127}$/;
+
 const text = (field: string, pattern: RegExp, rule: string) =>
   v.pipe(v.string(`${field} must be a string`), v.regex(pattern, `${field} must be ${rule}`));
 
@@ -97,7 +108,7 @@ const eventSchema = v.strictObject(
     eventId: text('eventId', /^[A-Za-z0-9_-]{1,64}$/, '1-64 characters of A-Z a-z 0-9 _ -'),
     userId: text(
       'userId',
-      /^[A-Za-z0-9][A-Za-z0-9._:@|-]{0,127}$/,
+      USER_ID_PATTERN,
       '1-128 characters, starting alphanumeric, then A-Z a-z 0-9 . _ : @ | -',
     ),
     type: text(

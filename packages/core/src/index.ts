@@ -9,6 +9,7 @@ export {
   parseActivityEvent,
   parseRfc3339,
   sameContent,
+  USER_ID_PATTERN,
   type ValidationContext,
 } from './activity-event.js';
 export {

@@ -1,4 +1,4 @@
-import { type ActivityEvent, parseActivityEvent } from './activity-event.js';
+import { type ActivityEvent, parseActivityEvent, USER_ID_PATTERN } from './activity-event.js';
 import type { FieldError } from './field-error.js';
 
 /**
@@ -55,7 +55,6 @@ export type DecodedRecord =
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const EVENT_FIELDS = ['eventId', 'userId', 'type', 'occurredAt'];
-const USER_ID = /^[A-Za-z0-9][A-Za-z0-9._:@|-]{0,127}$/;
 const EVENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -122,7 +121,7 @@ export const decodeRecord = (record: IncomingRecord, now: number): DecodedRecord
   const fields = candidate as Record<string, unknown>;
   return {
     kind: 'invalid_event',
-    userId: stringField(fields, 'userId', USER_ID) ?? record.partitionKey,
+    userId: stringField(fields, 'userId', USER_ID_PATTERN) ?? record.partitionKey,
     eventId: stringField(fields, 'eventId', EVENT_ID),
     errors: parsed.error,
     correlationId,

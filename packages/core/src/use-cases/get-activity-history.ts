@@ -1,3 +1,4 @@
+import { USER_ID_PATTERN } from '../activity-event.js';
 import { type ActivityHistory, rollUp } from '../activity-history.js';
 import { type HistoryParameters, parseHistoryQuery } from '../day-range.js';
 import type { FieldError } from '../field-error.js';
@@ -17,8 +18,6 @@ export interface HistoryDependencies {
   readonly clock: Clock;
 }
 
-const USER_ID = /^[A-Za-z0-9][A-Za-z0-9._:@|-]{0,127}$/;
-
 /**
  * Answers "how much did this user do between `from` and `to`", from the daily counters: the cost
  * depends on the number of days in the range, not on the number of events.
@@ -35,7 +34,7 @@ export const getActivityHistory = async (
   caller: Caller,
   deps: HistoryDependencies,
 ): Promise<Result<ActivityHistory, HistoryRefusal>> => {
-  if (!USER_ID.test(userId)) {
+  if (!USER_ID_PATTERN.test(userId)) {
     return err({
       kind: 'invalid_parameter',
       errors: [
