@@ -1,0 +1,112 @@
+import {
+  ADMIN_SCOPE,
+  type Clock,
+  DEFAULT_THRESHOLDS,
+  diagnoseUser,
+  type EventStore,
+  formatInstant,
+  type HealthThresholds,
+  type HistoryApi,
+  healthReport,
+  type MetricsReader,
+  parseDayRange,
+  USER_ID_PATTERN,
+} from '@activity-history/core';
+import { invalidParameters, MISSING_USER } from '../http/field-errors.js';
+import type { HttpRequest } from '../http/http-request.js';
+import { errorResponse, type HttpResponse, jsonResponse } from '../http/http-response.js';
+import { pathUserId } from '../http/path-user.js';
+import { type HttpHandler, serveHttp } from '../http/serve-http.js';
+import { errorFields, type ObservabilityDependencies } from '../observability/invocation.js';
+import type { Logger } from '../observability/logger.js';
+
+/** What the diagnose function needs. */
+export interface DiagnoseHandlerDependencies extends ObservabilityDependencies {
+  readonly store: EventStore;
+  readonly clock: Clock;
+  readonly metricsReader: MetricsReader;
+  readonly historyApi: HistoryApi;
+  readonly thresholds?: HealthThresholds;
+  /** How far back health and diagnosis figures reach, milliseconds (default 5 minutes). */
+  readonly metricsWindowMs?: number;
+  /** How many of a user's latest quarantined records a diagnosis shows (default 20). */
+  readonly quarantineLimit?: number;
+}
+
+/**
+ * Five minutes: CloudWatch publishes EMF metrics a minute or two late, so a shorter window in AWS
+ * would often be empty. Local mode, whose metrics are immediate, passes 60 s.
+ */
+const DEFAULT_METRICS_WINDOW_MS = 5 * 60_000;
+const DEFAULT_QUARANTINE_LIMIT = 20;
+
+const isHealthRoute = (request: HttpRequest): boolean =>
+  request.routeKey === 'GET /health' || /(?:^|\/)health\/?$/.test(request.rawPath);
+
+/**
+ * `GET /health` answers 200 whenever the function runs: when the metrics themselves cannot be
+ * read, the body says so (degraded) instead of failing the check that operators poll.
+ */
+const health = async (
+  deps: DiagnoseHandlerDependencies,
+  windowMs: number,
+  log: Logger,
+): Promise<HttpResponse> => {
+  try {
+    const figures = await deps.metricsReader.read(windowMs);
+    return jsonResponse(200, healthReport(figures, deps.thresholds ?? DEFAULT_THRESHOLDS));
+  } catch (error) {
+    log.warn({ err: errorFields(error) }, 'health figures could not be read');
+    const now = deps.clock.now();
+    return jsonResponse(200, {
+      status: 'degraded',
+      window: { from: formatInstant(now - windowMs), to: formatInstant(now) },
+      summary: 'the pipeline metrics could not be read, so no stage can be judged',
+      stages: null,
+      figures: null,
+    });
+  }
+};
+
+/**
+ * The diagnose function: `GET /users/{userId}/diagnosis` (scope `activity/admin`) through core's
+ * `diagnoseUser`, and `GET /health` through core's `healthReport`.
+ *
+ * @example
+ * ```ts
+ * export const handler = createDiagnoseHandler({ store, clock, metrics, metricsReader, historyApi, logger });
+ * ```
+ */
+export const createDiagnoseHandler = (deps: DiagnoseHandlerDependencies): HttpHandler => {
+  const windowMs = deps.metricsWindowMs ?? DEFAULT_METRICS_WINDOW_MS;
+  const diagnosisDeps = {
+    store: deps.store,
+    metrics: deps.metricsReader,
+    api: deps.historyApi,
+    clock: deps.clock,
+    thresholds: deps.thresholds ?? DEFAULT_THRESHOLDS,
+    metricsWindowMs: windowMs,
+    quarantineLimit: deps.quarantineLimit ?? DEFAULT_QUARANTINE_LIMIT,
+  };
+  return serveHttp('diagnose', deps, async (request, log) => {
+    if (isHealthRoute(request)) return health(deps, windowMs, log);
+    if (!request.caller.scopes.has(ADMIN_SCOPE)) {
+      return errorResponse(403, 'forbidden', `a diagnosis needs the scope ${ADMIN_SCOPE}`);
+    }
+    const userId = pathUserId(request);
+    if (userId === null) return invalidParameters(MISSING_USER);
+    if (!USER_ID_PATTERN.test(userId)) {
+      return invalidParameters([
+        {
+          path: 'userId',
+          message: 'userId must be 1-128 characters, starting alphanumeric, then A-Z a-z 0-9 . _ : @ | -',
+        },
+      ]);
+    }
+    const range = parseDayRange({ from: request.query.from, to: request.query.to }, deps.clock.now());
+    if (!range.ok) return invalidParameters(range.error);
+    const diagnosis = await diagnoseUser(userId, range.value, diagnosisDeps);
+    log.info({ userId, verdict: diagnosis.verdict, suspect: diagnosis.suspect }, 'user diagnosed');
+    return jsonResponse(200, diagnosis);
+  });
+};

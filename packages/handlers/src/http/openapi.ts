@@ -1,0 +1,384 @@
+import {
+  ADMIN_SCOPE,
+  CHECK_QUESTIONS,
+  GRANULARITIES,
+  INGEST_SCOPE,
+  MAX_ATTRIBUTES,
+  MAX_EVENTS_PER_REQUEST,
+  QUARANTINE_REASONS,
+  USER_ID_PATTERN,
+} from '@activity-history/core';
+import { MAX_BODY_BYTES } from './http-request.js';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object, description: string, headers?: object) => ({
+  description,
+  ...(headers === undefined ? {} : { headers }),
+  content: { 'application/json': { schema } },
+});
+const error = (description: string) => json(ref('Error'), description);
+const instant = { type: 'string', format: 'date-time' };
+const day = {
+  type: 'string',
+  description: 'A UTC day: `YYYY-MM-DD` or a timestamp at 00:00:00Z',
+  examples: ['2026-01-01'],
+};
+const retryAfter = {
+  'Retry-After': { description: 'Seconds to wait before resending', schema: { type: 'string' } },
+};
+const userIdParameter = {
+  name: 'userId',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: USER_ID_PATTERN.source },
+};
+const rangeParameters = [
+  {
+    name: 'from',
+    in: 'query',
+    description: 'Inclusive; default: start of the current UTC year',
+    schema: day,
+  },
+  {
+    name: 'to',
+    in: 'query',
+    description: 'Exclusive; default: now rounded up to the next UTC day',
+    schema: day,
+  },
+];
+const common = {
+  '401': error('No verified token claims (handlers fail closed)'),
+  '500': error('An internal fault; logged, never a client mistake'),
+};
+const tally = {
+  type: 'object',
+  required: ['count', 'quantity'],
+  additionalProperties: false,
+  properties: { count: { type: 'integer', minimum: 0 }, quantity: { type: 'number', minimum: 0 } },
+};
+const summary = {
+  type: 'object',
+  required: ['count', 'quantity', 'byType'],
+  properties: {
+    count: { type: 'integer', minimum: 0 },
+    quantity: { type: 'number', minimum: 0 },
+    byType: { type: 'object', additionalProperties: ref('Tally') },
+  },
+};
+const itemIndex = { type: 'integer', minimum: 0 };
+const checkIds = Object.keys(CHECK_QUESTIONS);
+
+/**
+ * The OpenAPI 3.1 description of the HTTP API of shared/CONTRACT.md, built from core's constants
+ * so limits and enumerations cannot drift from the code. Local mode serves it at `/openapi.json`;
+ * the handler tests validate real responses against its schemas.
+ *
+ * @example
+ * ```ts
+ * const body = JSON.stringify(openApiDocument);
+ * ```
+ */
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'activity-history',
+    version: '1.0.0',
+    description:
+      'Exact, self-explaining user-activity counting: POST events, read per-user histories, ask for a diagnosis.',
+    license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+  },
+  servers: [{ url: 'http://127.0.0.1:3000', description: 'Local mode (`pnpm start`)' }],
+  security: [{ jwt: [] }],
+  paths: {
+    '/activities': {
+      post: {
+        operationId: 'postActivities',
+        summary: 'Send one event or a batch of events',
+        description: `A caller writes only its own events (userId = token subject) unless its token has \`${INGEST_SCOPE}\`; a request with any event for another user is refused whole with 403. Bodies over ${MAX_BODY_BYTES} bytes are refused before parsing.`,
+        security: [{ jwt: [] }, { jwt: [INGEST_SCOPE] }],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('IngestRequest') } } },
+        responses: {
+          '202': json(ref('IngestAccepted'), 'At least one event was durably written to the stream'),
+          '400': json(ref('IngestError'), 'Not JSON, not an object, a bad `events` array, or no valid event'),
+          ...common,
+          '403': error('An event names another user and the token lacks the ingest scope'),
+          '413': error(`The body is over ${MAX_BODY_BYTES} bytes`),
+          '415': error('The content type is not application/json'),
+          '503': json(
+            ref('IngestUnavailable'),
+            'The stream refused some events after retries; resending the whole request is safe',
+            retryAfter,
+          ),
+        },
+      },
+    },
+    '/users/{userId}/activity': {
+      get: {
+        operationId: 'getActivityHistory',
+        summary: "A user's activity over a range of days",
+        description: `Callers read their own history (token subject = userId) unless their token has \`${ADMIN_SCOPE}\`.`,
+        parameters: [
+          userIdParameter,
+          ...rangeParameters,
+          {
+            name: 'granularity',
+            in: 'query',
+            schema: { type: 'string', enum: [...GRANULARITIES], default: 'total' },
+          },
+          {
+            name: 'type',
+            in: 'query',
+            description: 'Comma-separated activity types to include',
+            schema: { type: 'string' },
+          },
+        ],
+        responses: {
+          '200': json(ref('ActivityHistory'), 'The history; a user with no events gets zeros'),
+          '400': json(
+            ref('ParameterError'),
+            'A bad parameter (named), from >= to, or more than 1000 buckets',
+          ),
+          ...common,
+          '403': error('Another user’s history without the admin scope'),
+          '503': json(ref('Error'), 'The store is unavailable', retryAfter),
+        },
+      },
+    },
+    '/users/{userId}/diagnosis': {
+      get: {
+        operationId: 'getDiagnosis',
+        summary: 'Why a user’s count may look wrong: every stage checked',
+        security: [{ jwt: [ADMIN_SCOPE] }],
+        parameters: [userIdParameter, ...rangeParameters],
+        responses: {
+          '200': json(ref('Diagnosis'), 'The diagnosis'),
+          '400': json(ref('ParameterError'), 'A bad parameter (named)'),
+          ...common,
+          '403': error(`The token lacks ${ADMIN_SCOPE}`),
+          '503': json(ref('Error'), 'A backend is unavailable', retryAfter),
+        },
+      },
+    },
+    '/health': {
+      get: {
+        operationId: 'getHealth',
+        summary: 'Per-stage health over a recent window; 200 whenever the service runs',
+        responses: { '200': json(ref('HealthReport'), 'How the pipeline is, degraded or not'), ...common },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      jwt: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: `A JWT checked by the API's authorizer. Scopes (in \`scope\` or \`scp\`): \`${INGEST_SCOPE}\` writes events for any user, \`${ADMIN_SCOPE}\` reads any user's history and diagnoses.`,
+      },
+    },
+    schemas: {
+      ActivityEvent: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['eventId', 'userId', 'type', 'occurredAt'],
+        properties: {
+          eventId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+          userId: { type: 'string', pattern: USER_ID_PATTERN.source },
+          type: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', examples: ['track.played'] },
+          occurredAt: {
+            ...instant,
+            description: 'RFC 3339 with an explicit offset; not before 2000-01-01, at most 5 minutes ahead',
+          },
+          quantity: { type: 'number', exclusiveMinimum: 0, maximum: 1_000_000, default: 1 },
+          attributes: {
+            type: 'object',
+            maxProperties: MAX_ATTRIBUTES,
+            propertyNames: { pattern: '^[A-Za-z0-9_.-]{1,64}$' },
+            additionalProperties: {
+              oneOf: [{ type: 'string', maxLength: 256 }, { type: 'number' }, { type: 'boolean' }],
+            },
+          },
+        },
+      },
+      IngestRequest: {
+        oneOf: [
+          ref('ActivityEvent'),
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['events'],
+            properties: {
+              events: {
+                type: 'array',
+                minItems: 1,
+                maxItems: MAX_EVENTS_PER_REQUEST,
+                items: ref('ActivityEvent'),
+              },
+            },
+          },
+        ],
+      },
+      FieldError: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['path', 'message'],
+        properties: { path: { type: 'string' }, message: { type: 'string' } },
+      },
+      AcceptedItem: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['index', 'eventId'],
+        properties: { index: itemIndex, eventId: { type: 'string' } },
+      },
+      RejectedItem: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['index', 'eventId', 'errors'],
+        properties: {
+          index: itemIndex,
+          eventId: { type: ['string', 'null'] },
+          errors: { type: 'array', minItems: 1, items: ref('FieldError') },
+        },
+      },
+      IngestAccepted: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['accepted', 'rejected'],
+        properties: {
+          accepted: { type: 'array', minItems: 1, items: ref('AcceptedItem') },
+          rejected: { type: 'array', items: ref('RejectedItem') },
+        },
+      },
+      Error: {
+        type: 'object',
+        required: ['error'],
+        properties: {
+          error: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['code', 'message'],
+            properties: {
+              code: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' },
+              message: { type: 'string', minLength: 1 },
+            },
+          },
+          requestId: { type: 'string', description: 'Quote it when reporting a 5xx' },
+        },
+      },
+      IngestError: {
+        allOf: [
+          ref('Error'),
+          { type: 'object', properties: { rejected: { type: 'array', items: ref('RejectedItem') } } },
+        ],
+      },
+      IngestUnavailable: {
+        allOf: [
+          ref('Error'),
+          {
+            type: 'object',
+            required: ['accepted', 'failed'],
+            properties: {
+              accepted: { type: 'array', items: ref('AcceptedItem') },
+              failed: { type: 'array', minItems: 1, items: ref('AcceptedItem') },
+              rejected: { type: 'array', items: ref('RejectedItem') },
+            },
+          },
+        ],
+      },
+      ParameterError: {
+        allOf: [
+          ref('Error'),
+          {
+            type: 'object',
+            required: ['errors'],
+            properties: { errors: { type: 'array', minItems: 1, items: ref('FieldError') } },
+          },
+        ],
+      },
+      Tally: tally,
+      Summary: { ...summary, additionalProperties: false },
+      ActivityHistory: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['userId', 'from', 'to', 'granularity', 'totals', 'buckets'],
+        properties: {
+          userId: { type: 'string' },
+          from: instant,
+          to: instant,
+          granularity: { type: 'string', enum: [...GRANULARITIES] },
+          totals: ref('Summary'),
+          buckets: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['start', ...summary.required],
+              properties: { start: instant, ...summary.properties },
+            },
+          },
+        },
+      },
+      Diagnosis: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['userId', 'window', 'verdict', 'suspect', 'checks'],
+        properties: {
+          userId: { type: 'string' },
+          window: ref('Window'),
+          verdict: ref('Verdict'),
+          suspect: { enum: [...checkIds, null] },
+          checks: {
+            type: 'array',
+            minItems: checkIds.length,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['id', 'question', 'status', 'summary', 'data'],
+              properties: {
+                id: { type: 'string', enum: checkIds },
+                question: { type: 'string' },
+                status: ref('CheckStatus'),
+                summary: { type: 'string' },
+                data: {
+                  type: 'object',
+                  description: `Check-specific figures; \`processor\` holds \`rejections\` by reason (${QUARANTINE_REASONS.join(', ')}) and \`recentQuarantined\`, newest first`,
+                },
+              },
+            },
+          },
+        },
+      },
+      HealthReport: {
+        type: 'object',
+        required: ['status', 'window', 'stages', 'figures'],
+        properties: {
+          status: ref('Verdict'),
+          window: ref('Window'),
+          stages: {
+            description: 'One judgement per stage; null when the metrics could not be read',
+            type: ['object', 'null'],
+            additionalProperties: {
+              type: 'object',
+              required: ['status', 'summary', 'data'],
+              properties: {
+                status: ref('CheckStatus'),
+                summary: { type: 'string' },
+                data: { type: 'object' },
+              },
+            },
+          },
+          figures: { type: ['object', 'null'], description: 'The raw per-stage figures of the window' },
+          summary: { type: 'string' },
+        },
+      },
+      Window: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['from', 'to'],
+        properties: { from: instant, to: instant },
+      },
+      Verdict: { type: 'string', enum: ['healthy', 'degraded', 'failing'] },
+      CheckStatus: { type: 'string', enum: ['ok', 'warn', 'fail'] },
+    },
+  },
+} as const;

@@ -1,0 +1,90 @@
+import { type Caller, EventStoreError, MetricsReadError, type Stage } from '@activity-history/core';
+import {
+  closeInvocation,
+  errorFields,
+  type InvocationContext,
+  type ObservabilityDependencies,
+} from '../observability/invocation.js';
+import type { Logger } from '../observability/logger.js';
+import { type HttpApiEvent, type HttpRequest, readHttpRequest } from './http-request.js';
+import { errorResponse, type HttpResponse } from './http-response.js';
+
+/** A request whose authorizer supplied claims. */
+export type AuthenticatedRequest = HttpRequest & { readonly caller: Caller };
+
+/** A route: answers one authenticated request. May throw only for faults of the service. */
+export type HttpRoute = (request: AuthenticatedRequest, log: Logger) => Promise<HttpResponse>;
+
+/** A Lambda handler for HTTP API events. */
+export type HttpHandler = (event: HttpApiEvent, context?: InvocationContext) => Promise<HttpResponse>;
+
+/** How long a client should wait before retrying after a backend outage, seconds. */
+const RETRY_AFTER_SECONDS = '1';
+
+/**
+ * The answer to a fault of the service. A backend outage (the store throttled or unavailable, the
+ * metrics backend down) is 503 with `Retry-After`; anything else is 500. Neither says more than
+ * the request id: the details are in the log, not in the response.
+ */
+const faultResponse = (error: unknown, requestId: string | null): HttpResponse => {
+  const reference = requestId === null ? {} : { requestId };
+  if ((error instanceof EventStoreError && error.retryable) || error instanceof MetricsReadError) {
+    return errorResponse(
+      503,
+      'unavailable',
+      'a backend of the service is unavailable; retry shortly',
+      reference,
+      { 'retry-after': RETRY_AFTER_SECONDS },
+    );
+  }
+  return errorResponse(
+    500,
+    'internal_error',
+    'the service failed to answer; the fault was logged',
+    reference,
+  );
+};
+
+/**
+ * Wraps a route as the HTTP edge of one stage: reads the event (never throws), fails closed with
+ * 401 when the authorizer supplied no claims, turns any fault into a 500/503 with the contract's
+ * body, logs one line per request with the request and correlation ids, records the invocation's
+ * outcome (5xx is an error) and duration, and flushes the metrics.
+ *
+ * @example
+ * ```ts
+ * export const handler = serveHttp('query', deps, async (request) => jsonResponse(200, {}));
+ * ```
+ */
+export const serveHttp =
+  (stage: Stage, deps: ObservabilityDependencies, route: HttpRoute): HttpHandler =>
+  async (event, context) => {
+    const startedAt = performance.now();
+    const request = readHttpRequest(event);
+    const log = deps.logger.child({
+      stage,
+      requestId: context?.awsRequestId ?? null,
+      correlationId: request.requestId,
+    });
+    let response: HttpResponse;
+    try {
+      const { caller } = request;
+      response =
+        caller === null
+          ? errorResponse(401, 'unauthorized', 'the request carries no verified token claims')
+          : await route({ ...request, caller }, log);
+    } catch (error) {
+      log.error({ err: errorFields(error) }, 'the request failed');
+      response = faultResponse(error, request.requestId);
+    }
+    const durationMs = await closeInvocation(deps, log, {
+      stage,
+      outcome: response.statusCode >= 500 ? 'error' : 'ok',
+      startedAt,
+    });
+    log.info(
+      { method: request.method, path: request.rawPath, statusCode: response.statusCode, durationMs },
+      'answered',
+    );
+    return response;
+  };
