@@ -1,0 +1,47 @@
+import { expect } from 'vitest';
+import { type HttpResponse, openApiDocument } from '../../src/index.js';
+import { validate } from './json-schema.js';
+
+type Route =
+  | 'POST /activities'
+  | 'GET /users/{userId}/activity'
+  | 'GET /users/{userId}/diagnosis'
+  | 'GET /health';
+
+const root = openApiDocument as unknown as Record<string, unknown>;
+
+/**
+ * Asserts that a real response is one the OpenAPI document describes for the route: its status is
+ * listed, its body is JSON that validates against that status's schema, and every header the
+ * document declares (such as `Retry-After`) is present. Returns the parsed body.
+ *
+ * @example
+ * ```ts
+ * const body = expectDocumented('GET /health', await handlers.diagnose(event));
+ * ```
+ */
+export const expectDocumented = (route: Route, response: HttpResponse): Record<string, unknown> => {
+  const [method, path] = route.split(' ') as [string, string];
+  const paths = openApiDocument.paths as Record<
+    string,
+    Record<string, { responses: Record<string, unknown> }>
+  >;
+  const documented = paths[path]?.[method.toLowerCase()]?.responses[String(response.statusCode)] as
+    | {
+        content: { 'application/json': { schema: Record<string, unknown> } };
+        headers?: Record<string, unknown>;
+      }
+    | undefined;
+  expect(documented, `${route} does not document status ${response.statusCode}`).toBeDefined();
+  expect(response.headers['content-type']).toMatch(/^application\/json/);
+  const body = JSON.parse(response.body) as Record<string, unknown>;
+  const problems = validate(documented!.content['application/json'].schema, body, root);
+  expect(problems, `${route} ${response.statusCode} body breaks the document`).toEqual([]);
+  for (const header of Object.keys(documented!.headers ?? {})) {
+    expect(
+      response.headers[header.toLowerCase()],
+      `${route} ${response.statusCode} lacks ${header}`,
+    ).toBeDefined();
+  }
+  return body;
+};
