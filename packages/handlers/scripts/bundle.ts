@@ -1,6 +1,7 @@
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BuildOptions } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 
 /** The functions deployed to Lambda, one bundle each. */
 export const FUNCTION_NAMES = ['ingest', 'process', 'query', 'diagnose'] as const;
@@ -51,5 +52,35 @@ export const BUNDLE_OPTIONS: BuildOptions = {
 export const bundlePaths = (name: FunctionName) => ({
   entryPoint: join(PACKAGE_DIR, 'src', 'lambda', `${name}.ts`),
   outfile: join(PACKAGE_DIR, 'dist', name, 'index.mjs'),
-  metafile: join(PACKAGE_DIR, 'dist', name, 'meta.json'),
 });
+
+/** What to bundle: a file, or source text whose imports resolve from `resolveDir`. */
+export type BundleInput =
+  | { readonly entryPoint: string }
+  | { readonly contents: string; readonly resolveDir: string };
+
+/**
+ * Bundles one entry with {@link BUNDLE_OPTIONS} to `outfile`, writes the metafile beside it as
+ * `meta.json`, and returns the bundle's size in bytes and its metafile.
+ *
+ * @example
+ * ```ts
+ * const { bytes } = await bundle({ entryPoint: bundlePaths('query').entryPoint }, '/tmp/query/index.mjs');
+ * ```
+ */
+export const bundle = async (
+  input: BundleInput,
+  outfile: string,
+): Promise<{ readonly bytes: number; readonly metafile: Metafile }> => {
+  await mkdir(dirname(outfile), { recursive: true });
+  const result = await build({
+    ...BUNDLE_OPTIONS,
+    ...('entryPoint' in input
+      ? { entryPoints: [input.entryPoint] }
+      : { stdin: { contents: input.contents, resolveDir: input.resolveDir, loader: 'ts' as const } }),
+    outfile,
+  });
+  const metafile = result.metafile!;
+  await writeFile(join(dirname(outfile), 'meta.json'), JSON.stringify(metafile));
+  return { bytes: Object.values(metafile.outputs).reduce((sum, output) => sum + output.bytes, 0), metafile };
+};
