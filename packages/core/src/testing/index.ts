@@ -1,0 +1,41 @@
+/**
+ * Test support for adapters of the core ports: one contract suite per port, to run against every
+ * adapter (in memory, on emulators, on another cloud), and named fast-check arbitraries of events.
+ * Needs `vitest` and `fast-check` (optional peer dependencies of this package).
+ *
+ * @example
+ * ```ts
+ * import { describeEventStoreContract } from '@activity-history/core/testing';
+ *
+ * describeEventStoreContract('my-cloud', async () => ({ store: createMyStore(), cleanup: async () => {} }));
+ * ```
+ *
+ * @packageDocumentation
+ */
+export {
+  ARBITRARY_NOW,
+  activityTypeArb,
+  attributesArb,
+  conflictingVariantArb,
+  dayArb,
+  duplicateInputArb,
+  type EventInput,
+  type EventInputConstraints,
+  eventIdArb,
+  eventInputArb,
+  instantArb,
+  invalidEventInputArb,
+  malformedPayloadArb,
+  normalizeEvent,
+  offsetMinutesArb,
+  quantityArb,
+  userIdArb,
+  validEventArb,
+  writeInstant,
+} from './arbitraries.js';
+export { describeEventStoreContract, type EventStoreHarness } from './event-store-contract.js';
+export {
+  describeEventStreamContract,
+  type EventStreamHarness,
+  type StreamedRecord,
+} from './event-stream-contract.js';
