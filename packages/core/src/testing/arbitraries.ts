@@ -346,3 +346,22 @@ export const malformedPayloadArb: fc.Arbitrary<Uint8Array> = fc.oneof(
     .map((text) => encoder.encode(text)),
   fc.string({ maxLength: 30 }).map((text) => encoder.encode(`#${text}`)),
 );
+
+/**
+ * A deterministic pseudo-random number generator (mulberry32) for the `random` options of adapters
+ * and simulations: seeded from an arbitrary, a failing run replays exactly.
+ *
+ * @example
+ * ```ts
+ * fc.assert(fc.property(fc.integer(), (seed) => { const random = seededRandom(seed); return random() < 1; }));
+ * ```
+ */
+export const seededRandom = (seed: number): (() => number) => {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+};

@@ -29,6 +29,7 @@ export {
   normalizeEvent,
   offsetMinutesArb,
   quantityArb,
+  seededRandom,
   userIdArb,
   validEventArb,
   writeInstant,
