@@ -1,0 +1,186 @@
+import {
+  type ActivityEvent,
+  type DayRange,
+  dayRange,
+  EventStoreError,
+  type IncomingRecord,
+  processBatch,
+  type StreamEnvelope,
+} from '@activity-history/core';
+import { describe, expect, it } from 'vitest';
+import { type MemoryPipeline, memoryPipeline } from './memory-pipeline.js';
+
+const ALL = ((): DayRange => {
+  const r = dayRange(Date.UTC(2000, 0, 1), Date.UTC(2031, 0, 1));
+  if (!r.ok) throw new Error('bad range');
+  return r.value;
+})();
+
+const event = (eventId: string, userId = 'u-1', overrides: Partial<ActivityEvent> = {}): ActivityEvent => ({
+  eventId,
+  userId,
+  type: 'track.played',
+  occurredAt: '2026-03-01T12:00:00.000Z',
+  quantity: 1,
+  attributes: {},
+  ...overrides,
+});
+
+const envelope = (e: ActivityEvent): StreamEnvelope => ({
+  v: 1,
+  event: e,
+  correlationId: `c-${e.eventId}`,
+  receivedAt: '2026-03-01T12:00:01Z',
+});
+
+const text = (value: unknown) =>
+  new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
+
+/** Every record of a one-shard stream, in order. */
+const batch = (pipeline: MemoryPipeline): IncomingRecord[] =>
+  pipeline.stream.read('shardId-000000000000', { limit: 1000 }) as IncomingRecord[];
+
+describe('processBatch over the memory adapters', () => {
+  it('stores valid events, quarantines invalid, malformed and conflicting records with reasons, retries nothing', async () => {
+    const pipeline = memoryPipeline({ shardCount: 1 });
+    await pipeline.stream.publish([envelope(event('e-1')), envelope(event('e-2', 'u-1', { quantity: 2.5 }))]);
+    const invalid = pipeline.stream.appendRaw('u-1', text({ ...event('e-3'), quantity: -1 }));
+    const malformed = pipeline.stream.appendRaw('u-7', text('{"not":"an event"'));
+    await pipeline.stream.publish([envelope(event('e-1', 'u-1', { type: 'page.read' }))]);
+    const records = batch(pipeline);
+
+    const report = await processBatch(records, pipeline.processDeps);
+
+    expect(report.retry).toEqual([]);
+    expect(report.stored).toBe(2);
+    expect(report.quarantined).toEqual({ invalid_event: 1, conflict: 1, malformed_record: 1 });
+    expect(report.records.map((r) => [r.outcome, r.reason])).toEqual([
+      ['stored', null],
+      ['stored', null],
+      ['quarantined', 'invalid_event'],
+      ['quarantined', 'malformed_record'],
+      ['quarantined', 'conflict'],
+    ]);
+    expect((await pipeline.store.readEvents('u-1', ALL)).map((e) => e.eventId).sort()).toEqual([
+      'e-1',
+      'e-2',
+    ]);
+    const quarantined = await pipeline.store.readQuarantine('u-1', 20);
+    expect(quarantined.map((q) => [q.reason, q.eventId, q.recordId])).toEqual(
+      expect.arrayContaining([
+        ['invalid_event', 'e-3', invalid.recordId],
+        ['conflict', 'e-1', records[4]!.recordId],
+      ]),
+    );
+    expect(quarantined.find((q) => q.reason === 'conflict')?.correlationId).toBe('c-e-1');
+    expect(quarantined.find((q) => q.reason === 'invalid_event')?.errors.map((e) => e.path)).toEqual([
+      'quantity',
+    ]);
+  });
+
+  it('attributes a malformed record to the user named by its partition key', async () => {
+    const pipeline = memoryPipeline({ shardCount: 1 });
+    const record = pipeline.stream.appendRaw('u-7', new Uint8Array([0xff, 0xfe]));
+
+    await processBatch([record], pipeline.processDeps);
+
+    const [entry] = await pipeline.store.readQuarantine('u-7', 20);
+    expect(entry).toMatchObject({
+      userId: 'u-7',
+      reason: 'malformed_record',
+      recordId: record.recordId,
+      eventId: null,
+    });
+    expect((await pipeline.metrics.read(60_000)).rejections.malformed_record).toBe(1);
+  });
+
+  it('returns exactly the records of the user whose store write failed retryably, in batch order', async () => {
+    const pipeline = memoryPipeline({ shardCount: 1 });
+    await pipeline.stream.publish(
+      ['a', 'b', 'c', 'd', 'e', 'f'].map((id, i) => envelope(event(id, i % 2 === 0 ? 'u-ok' : 'u-bad'))),
+    );
+    const records = batch(pipeline);
+    const store = pipeline.store;
+    const failing = {
+      ...pipeline.processDeps,
+      store: {
+        ...store,
+        append: (events: readonly ActivityEvent[]) =>
+          events.some((e) => e.userId === 'u-bad')
+            ? Promise.reject(new EventStoreError('throttled', 'ProvisionedThroughputExceeded'))
+            : store.append(events),
+      },
+    };
+
+    const report = await processBatch(records, failing);
+
+    expect(report.retry).toEqual([records[1]!.recordId, records[3]!.recordId, records[5]!.recordId]);
+    expect(report.stored).toBe(3);
+    expect(report.failures).toHaveLength(1);
+    expect((await store.readEvents('u-ok', ALL)).map((e) => e.eventId).sort()).toEqual(['a', 'c', 'e']);
+    expect(await store.readEvents('u-bad', ALL)).toEqual([]);
+    const figures = await pipeline.metrics.read(60_000);
+    expect(figures.store.throttled).toBe(1);
+    expect(figures.stream.retriedRecords).toBe(3);
+  });
+
+  it('retries the records of a crashed append, and their redelivery leaves events and counters exact', async () => {
+    const pipeline = memoryPipeline({ shardCount: 1 });
+    await pipeline.stream.publish([
+      envelope(event('a')),
+      envelope(event('b')),
+      envelope(event('c', 'u-1', { quantity: 3 })),
+    ]);
+    const records = batch(pipeline);
+    pipeline.store.faults.crashAfterWrites(2);
+
+    const crashed = await processBatch(records, pipeline.processDeps);
+    const redelivered = await processBatch(records, pipeline.processDeps);
+
+    expect(crashed.retry).toEqual(records.map((r) => r.recordId));
+    expect(crashed.failures[0]).toMatch(/^unavailable: /);
+    expect(redelivered).toMatchObject({ retry: [], stored: 1, duplicates: 2 });
+    const [counter] = await pipeline.store.readDailyCounters('u-1', ALL);
+    expect(counter?.summary).toMatchObject({ count: 3, quantityMicros: 5_000_000 });
+  });
+
+  it('retries records whose quarantine could not be written', async () => {
+    const pipeline = memoryPipeline({ shardCount: 1 });
+    const record = pipeline.stream.appendRaw('u-1', text('nope'));
+    pipeline.store.faults.throttle(1);
+
+    const first = await processBatch([record], pipeline.processDeps);
+    const second = await processBatch([record], pipeline.processDeps);
+
+    expect(first.retry).toEqual([record.recordId]);
+    expect(second.retry).toEqual([]);
+    expect(await pipeline.store.readQuarantine('u-1', 20)).toHaveLength(1);
+  });
+
+  it('counts a redelivered batch once and keeps one quarantine entry per record', async () => {
+    const pipeline = memoryPipeline({ shardCount: 1 });
+    await pipeline.stream.publish([envelope(event('a')), envelope(event('a', 'u-1', { quantity: 9 }))]);
+    const records = batch(pipeline);
+
+    await processBatch(records, pipeline.processDeps);
+    const again = await processBatch(records, pipeline.processDeps);
+
+    expect(again).toMatchObject({ stored: 0, duplicates: 1, quarantined: { conflict: 1 } });
+    expect(await pipeline.store.readQuarantine('u-1', 20)).toHaveLength(1);
+    const [counter] = await pipeline.store.readDailyCounters('u-1', ALL);
+    expect(counter?.summary.count).toBe(1);
+    expect((await pipeline.metrics.read(60_000)).process).toEqual({ stored: 1, duplicates: 1 });
+  });
+
+  it('records the lag of the oldest record of the batch', async () => {
+    const pipeline = memoryPipeline({ shardCount: 1 });
+    await pipeline.stream.publish([envelope(event('a'))]);
+    pipeline.clock.advance(4_000);
+    await pipeline.stream.publish([envelope(event('b'))]);
+    pipeline.clock.advance(1_000);
+
+    await processBatch(batch(pipeline), pipeline.processDeps);
+
+    expect((await pipeline.metrics.read(60_000)).stream.latestLagMs).toBe(5_000);
+  });
+});
