@@ -73,6 +73,9 @@ describe('processBatch over the memory adapters', () => {
       ]),
     );
     expect(quarantined.find((q) => q.reason === 'conflict')?.correlationId).toBe('c-e-1');
+    expect((await pipeline.store.readQuarantine('u-7', 20)).map((q) => [q.reason, q.recordId])).toEqual([
+      ['malformed_record', malformed.recordId],
+    ]);
     expect(quarantined.find((q) => q.reason === 'invalid_event')?.errors.map((e) => e.path)).toEqual([
       'quantity',
     ]);
