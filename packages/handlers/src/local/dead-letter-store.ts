@@ -1,0 +1,97 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { IncomingRecord } from '@activity-history/core';
+
+/** Why a record was diverted: its batch ran out of retries, or the record grew too old. */
+export type DeadLetterReason = 'retries_exhausted' | 'record_expired';
+
+/** One record given up on, with what is needed to replay it by hand. */
+export interface DeadLetter {
+  readonly shardId: string;
+  readonly sequenceNumber: string;
+  readonly partitionKey: string;
+  /** The record's data, base64 as in a Kinesis event. */
+  readonly data: string;
+  /** When the stream received the record (RFC 3339). */
+  readonly arrivedAt: string;
+  readonly reason: DeadLetterReason;
+  /** How many times its batch was delivered. */
+  readonly attempts: number;
+  /** The last failure, as the poller saw it. */
+  readonly lastError: string;
+  readonly deadLetteredAt: string;
+}
+
+/** What a batch's failure leaves for the dead-letter store. */
+export interface DeadLetterBatch {
+  readonly shardId: string;
+  readonly records: readonly IncomingRecord[];
+  readonly reason: DeadLetterReason;
+  readonly attempts: number;
+  readonly lastError: string;
+  readonly at: number;
+}
+
+/** The poller's on-failure destination. */
+export interface DeadLetterStore {
+  /** Keeps the records; resolves once they are durable. */
+  add(batch: DeadLetterBatch): Promise<void>;
+  /** How many records it holds. */
+  depth(): number;
+  /** Every record it holds, oldest first. */
+  entries(): Promise<readonly DeadLetter[]>;
+}
+
+const lettersOf = (batch: DeadLetterBatch): DeadLetter[] =>
+  batch.records.map((record) => ({
+    shardId: batch.shardId,
+    sequenceNumber: record.recordId,
+    partitionKey: record.partitionKey,
+    data: Buffer.from(record.data).toString('base64'),
+    arrivedAt: new Date(record.arrivedAt).toISOString(),
+    reason: batch.reason,
+    attempts: batch.attempts,
+    lastError: batch.lastError,
+    deadLetteredAt: new Date(batch.at).toISOString(),
+  }));
+
+const readLines = async (file: string): Promise<string[]> => {
+  try {
+    return (await readFile(file, 'utf8')).split('\n').filter((line) => line.trim() !== '');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+};
+
+/**
+ * Opens the local dead-letter store: one JSON line per record in `file` (appended, so a stop at
+ * any instant loses at most the line being written), or memory only with `file: null`. It plays
+ * the part of the event source mapping's on-failure destination (an SQS queue in AWS), but keeps
+ * the records themselves rather than pointers into the stream, which would expire with it.
+ *
+ * @example
+ * ```ts
+ * const deadLetters = await openDeadLetters('.activity-history/dead-letters.jsonl');
+ * metrics.setDeadLetterDepth(deadLetters.depth());
+ * ```
+ */
+export const openDeadLetters = async (file: string | null): Promise<DeadLetterStore> => {
+  const kept: DeadLetter[] = [];
+  let depth = 0;
+  if (file !== null) {
+    await mkdir(dirname(file), { recursive: true });
+    depth = (await readLines(file)).length;
+  }
+  return {
+    async add(batch) {
+      const letters = lettersOf(batch);
+      if (file === null) kept.push(...letters);
+      else await appendFile(file, letters.map((letter) => `${JSON.stringify(letter)}\n`).join(''));
+      depth += letters.length;
+    },
+    depth: () => depth,
+    entries: async () =>
+      file === null ? [...kept] : (await readLines(file)).map((line) => JSON.parse(line) as DeadLetter),
+  };
+};
