@@ -1,0 +1,44 @@
+import { ADMIN_SCOPE, INGEST_SCOPE } from '@activity-history/core';
+import { SCOPES_HEADER, SUBJECT_HEADER } from './local-authorizer.js';
+import type { LocalPipeline } from './local-pipeline.js';
+import { DEFAULT_POLLER_SETTINGS } from './stream-poller.js';
+
+const limit = (value: number, unit = '') => (value < 0 ? 'unlimited' : `${value}${unit}`);
+
+/**
+ * What local mode prints when it is up: what runs where (URLs, backend, data directory), how the
+ * poller is set, and whether a token is checked, so nobody mistakes it for a protected deployment.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(startupBanner(pipeline));
+ * ```
+ */
+export const startupBanner = (pipeline: LocalPipeline): string => {
+  const p = { ...DEFAULT_POLLER_SETTINGS, ...pipeline.pollerSettings };
+  const auth =
+    pipeline.token === null
+      ? [
+          'auth       NO TOKEN CHECK: every request is authorized, with both scopes',
+          `           (${INGEST_SCOPE} ${ADMIN_SCOPE}); subject from ${SUBJECT_HEADER} (default "local"),`,
+          `           scopes narrowed by ${SCOPES_HEADER}. Set ACTIVITY_LOCAL_TOKEN to require a bearer token.`,
+        ]
+      : ['auth       bearer token required (ACTIVITY_LOCAL_TOKEN) on every API route but /health'];
+  return `${[
+    'activity-history local mode',
+    `API        ${pipeline.url}/`,
+    `health     ${pipeline.url}/health`,
+    `OpenAPI    ${pipeline.url}/openapi.json`,
+    `backend    ${pipeline.backend.kind}`,
+    ...pipeline.backend.where.map((line) => `           ${line}`),
+    `table      ${pipeline.tableName}`,
+    `stream     ${pipeline.streamName}`,
+    `data dir   ${pipeline.backend.persistent ? pipeline.dataDir : '(none: memory backend)'}`,
+    `poller     batch ${p.batchSize}, window ${p.batchingWindowMs} ms, bisect ${p.bisectBatchOnFunctionError ? 'on' : 'off'}, ` +
+      `retries ${limit(p.maximumRetryAttempts)} (backoff ${p.retryBackoffInitialMs}-${p.retryBackoffMaxMs} ms), ` +
+      `max record age ${limit(p.maximumRecordAgeMs, ' ms')}`,
+    `dead letters ${pipeline.deadLetterFile ?? 'in memory'} (${pipeline.deadLetters.depth()} records)`,
+    ...auth,
+    'Ctrl-C or SIGTERM stops intake, drains the batches in flight and exits.',
+  ].join('\n')}\n`;
+};
