@@ -91,6 +91,9 @@ export const parseRfc3339 = (text: string): number | null => {
  */
 export const USER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@|-]{0,127}$/;
 
+const isPlainObject = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 const text = (field: string, pattern: RegExp, rule: string) =>
   v.pipe(v.string(`${field} must be a string`), v.regex(pattern, `${field} must be ${rule}`));
 
@@ -137,6 +140,8 @@ const eventSchema = v.strictObject(
     ),
     attributes: v.optional(
       v.pipe(
+        // valibot's record accepts an array as an object with keys "0", "1"...: the contract wants an object.
+        v.custom<Record<string, unknown>>(isPlainObject, 'attributes must be an object'),
         v.record(
           v.pipe(
             v.string(),
@@ -205,6 +210,8 @@ export const parseActivityEvent = (
   input: unknown,
   context: ValidationContext,
 ): Result<ActivityEvent, FieldError[]> => {
+  // valibot's strictObject reads an array as an object (and reports its fields as missing).
+  if (!isPlainObject(input)) return err([{ path: '', message: 'an event must be a JSON object' }]);
   const parsed = v.safeParse(eventSchema, input, { abortPipeEarly: true });
   if (!parsed.success) return err(toFieldErrors(parsed.issues));
   const raw = parsed.output;
