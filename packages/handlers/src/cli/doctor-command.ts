@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util';
+import { type ApiTarget, callApi, errorMessage, LOCAL_URL } from './api-client.js';
+import type { CommandIo } from './demo-command.js';
+import { diagnosisReport } from './diagnosis-report.js';
+
+const USAGE = `usage: pnpm run doctor <userId> [--url ${LOCAL_URL}] [--token <bearer>] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
+
+Prints the diagnosis of one user (GET /users/{userId}/diagnosis) of any deployment. The token needs
+the scope activity/admin (also read from ACTIVITY_TOKEN). Exit code: 0 healthy or degraded,
+1 failing, 2 when no diagnosis could be fetched (bad arguments, unreachable, refused).`;
+
+/**
+ * `pnpm run doctor` (`pnpm doctor` is a pnpm command of its own): fetches one user's diagnosis and prints it as a readable report, or raw with
+ * `--json`. Returns the exit code: 0 when the verdict is `healthy` or `degraded` (a warning should
+ * not fail a script), 1 when it is `failing`, 2 when there is no diagnosis to show.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runDoctor(['u-1', '--json'], { out: process.stdout, err: process.stderr }, process.env);
+ * ```
+ */
+export const runDoctor = async (
+  argv: readonly string[],
+  io: CommandIo,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<number> => {
+  let parsed: ReturnType<typeof parse>;
+  const parse = () =>
+    parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  try {
+    parsed = parse();
+  } catch (error) {
+    io.err.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length !== 1) {
+    io.err.write(`${USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  const userId = positionals[0]!;
+  const target: ApiTarget = {
+    url: values.url ?? LOCAL_URL,
+    token: values.token ?? env.ACTIVITY_TOKEN ?? null,
+  };
+  const query = new URLSearchParams({
+    ...(values.from === undefined ? {} : { from: values.from }),
+    ...(values.to === undefined ? {} : { to: values.to }),
+  }).toString();
+  let response: Awaited<ReturnType<typeof callApi>>;
+  try {
+    response = await callApi(
+      target,
+      'GET',
+      `/users/${encodeURIComponent(userId)}/diagnosis${query === '' ? '' : `?${query}`}`,
+    );
+  } catch (error) {
+    io.err.write(
+      `doctor: cannot reach ${target.url}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 2;
+  }
+  if (response.status !== 200) {
+    io.err.write(`doctor: ${target.url} answered ${errorMessage(response)}\n`);
+    return 2;
+  }
+  io.out.write(values.json ? `${JSON.stringify(response.body, null, 2)}\n` : diagnosisReport(response.body));
+  return (response.body as { verdict?: unknown }).verdict === 'failing' ? 1 : 0;
+};
