@@ -1,0 +1,436 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type ActivityEvent,
+  MAX_EVENT_BYTES,
+  parseActivityEvent,
+  parseRfc3339,
+  sameContent,
+  USER_ID_PATTERN,
+} from './activity-event.js';
+
+/** The server clock of every case: events may be up to 5 minutes after it. */
+const NOW = Date.UTC(2026, 2, 1, 12, 0, 0);
+
+const VALID = {
+  eventId: '3f1c9a52-7d4e-4b8a-9c1e-2a6f0d8b7e41',
+  userId: 'u-1',
+  type: 'track.played',
+  occurredAt: '2026-03-01T11:00:00Z',
+} as const;
+
+const parse = (patch: Record<string, unknown>) => parseActivityEvent({ ...VALID, ...patch }, { now: NOW });
+
+const byteLength = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).byteLength;
+
+describe('parseActivityEvent', () => {
+  describe('accepts events at the edges of every rule', () => {
+    it.each<[string, Record<string, unknown>]>([
+      ['a one-character eventId', { eventId: 'e' }],
+      ['a 64-character eventId of every allowed kind', { eventId: `aZ09_-${'x'.repeat(58)}` }],
+      ['a one-character userId', { userId: 'u' }],
+      ['a 128-character userId', { userId: `u${'x'.repeat(127)}` }],
+      ['a userId with . _ : @ | -', { userId: 'org:42|alice.b_c-d@example.com' }],
+      ['a userId starting with a digit', { userId: '7user' }],
+      ['a one-character type', { type: 'x' }],
+      ['a 64-character type', { type: `t${'.'.repeat(63)}` }],
+      ['a type starting with a digit, with _ and -', { type: '9_run-km.done' }],
+      ['occurredAt in Z', { occurredAt: '2026-03-01T11:00:00Z' }],
+      ['occurredAt with a positive offset', { occurredAt: '2026-03-01T16:30:00+05:30' }],
+      ['occurredAt with a negative offset', { occurredAt: '2026-03-01T06:00:00-05:00' }],
+      ['occurredAt with lowercase t and z', { occurredAt: '2026-03-01t11:00:00z' }],
+      ['occurredAt with fractional seconds', { occurredAt: '2026-03-01T11:00:00.123456Z' }],
+      ['occurredAt on a leap day', { occurredAt: '2024-02-29T23:59:59Z' }],
+      ['occurredAt at exactly 2000-01-01T00:00:00Z', { occurredAt: '2000-01-01T00:00:00Z' }],
+      ['occurredAt at 2000-01-01 written in a negative offset', { occurredAt: '1999-12-31T23:00:00-01:00' }],
+      ['occurredAt exactly 5 minutes after the clock', { occurredAt: '2026-03-01T12:05:00Z' }],
+      ['the smallest quantity', { quantity: 0.000001 }],
+      ['a quantity of exactly 1,000,000', { quantity: 1_000_000 }],
+      ['no attributes', {}],
+      ['empty attributes', { attributes: {} }],
+      [
+        '20 attributes',
+        { attributes: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i])) },
+      ],
+      [
+        'a 64-character attribute name of every allowed kind',
+        { attributes: { [`aZ09_.-${'k'.repeat(57)}`]: 1 } },
+      ],
+      ['a 256-character attribute string', { attributes: { note: 'x'.repeat(256) } }],
+      ['string, number and boolean attribute values', { attributes: { s: '', n: -1.5, b: false } }],
+    ])('%s', (_, patch) => {
+      // Act
+      const result = parse(patch);
+
+      // Assert
+      expect(result).toMatchObject({ ok: true });
+    });
+  });
+
+  describe('rejects each broken rule, naming the field and the rule', () => {
+    it.each<[string, Record<string, unknown>, string, RegExp]>([
+      ['an empty eventId', { eventId: '' }, 'eventId', /eventId must be 1-64 characters/],
+      ['a 65-character eventId', { eventId: 'e'.repeat(65) }, 'eventId', /eventId must be 1-64 characters/],
+      ['an eventId with a dot', { eventId: 'e.1' }, 'eventId', /A-Z a-z 0-9 _ -/],
+      ['an eventId with a space', { eventId: 'e 1' }, 'eventId', /A-Z a-z 0-9 _ -/],
+      ['a numeric eventId', { eventId: 42 }, 'eventId', /eventId must be a string/],
+      ['an empty userId', { userId: '' }, 'userId', /userId must be 1-128 characters/],
+      ['a 129-character userId', { userId: `u${'x'.repeat(128)}` }, 'userId', /1-128 characters/],
+      ['a userId starting with -', { userId: '-u' }, 'userId', /starting alphanumeric/],
+      ['a userId starting with .', { userId: '.u' }, 'userId', /starting alphanumeric/],
+      ['a userId with #', { userId: 'u#1' }, 'userId', /A-Z a-z 0-9 \. _ : @ \| -/],
+      ['a userId with /', { userId: 'org/u1' }, 'userId', /A-Z a-z 0-9 \. _ : @ \| -/],
+      ['a userId with a space', { userId: 'u 1' }, 'userId', /A-Z a-z 0-9 \. _ : @ \| -/],
+      ['a userId with a non-ASCII letter', { userId: 'usér' }, 'userId', /userId must be/],
+      ['a null userId', { userId: null }, 'userId', /userId must be a string/],
+      ['an empty type', { type: '' }, 'type', /type must be 1-64 lowercase characters/],
+      ['a 65-character type', { type: 't'.repeat(65) }, 'type', /1-64 lowercase/],
+      ['an uppercase type', { type: 'Track.Played' }, 'type', /lowercase/],
+      ['a type starting with .', { type: '.played' }, 'type', /starting alphanumeric/],
+      ['a type starting with _', { type: '_played' }, 'type', /starting alphanumeric/],
+      ['a type with a space', { type: 'track played' }, 'type', /lowercase characters a-z 0-9 \. _ -/],
+      [
+        'occurredAt without an offset',
+        { occurredAt: '2026-03-01T11:00:00' },
+        'occurredAt',
+        /explicit offset/,
+      ],
+      ['occurredAt as a date only', { occurredAt: '2026-03-01' }, 'occurredAt', /RFC 3339/],
+      ['occurredAt with a space for T', { occurredAt: '2026-03-01 11:00:00Z' }, 'occurredAt', /RFC 3339/],
+      ['occurredAt as epoch milliseconds', { occurredAt: NOW }, 'occurredAt', /occurredAt must be a string/],
+      ['occurredAt on February 30th', { occurredAt: '2026-02-30T11:00:00Z' }, 'occurredAt', /RFC 3339/],
+      [
+        'occurredAt on February 29th of a common year',
+        { occurredAt: '2023-02-29T11:00:00Z' },
+        'occurredAt',
+        /RFC 3339/,
+      ],
+      ['occurredAt in month 13', { occurredAt: '2026-13-01T11:00:00Z' }, 'occurredAt', /RFC 3339/],
+      ['occurredAt at hour 24', { occurredAt: '2026-03-01T24:00:00Z' }, 'occurredAt', /RFC 3339/],
+      ['occurredAt at minute 60', { occurredAt: '2026-03-01T11:60:00Z' }, 'occurredAt', /RFC 3339/],
+      [
+        'occurredAt with offset +24:00',
+        { occurredAt: '2026-03-01T11:00:00+24:00' },
+        'occurredAt',
+        /RFC 3339/,
+      ],
+      [
+        'occurredAt with offset minutes 60',
+        { occurredAt: '2026-03-01T11:00:00+01:60' },
+        'occurredAt',
+        /RFC 3339/,
+      ],
+      [
+        'occurredAt with a +hhmm offset',
+        { occurredAt: '2026-03-01T11:00:00+0100' },
+        'occurredAt',
+        /RFC 3339/,
+      ],
+      [
+        'occurredAt one second before 2000',
+        { occurredAt: '1999-12-31T23:59:59Z' },
+        'occurredAt',
+        /not be before 2000-01-01T00:00:00Z/,
+      ],
+      [
+        'occurredAt at 2000-01-01 local time that is 1999 in UTC',
+        { occurredAt: '2000-01-01T00:30:00+01:00' },
+        'occurredAt',
+        /not be before 2000-01-01/,
+      ],
+      [
+        'occurredAt 5 minutes and 1 millisecond after the clock',
+        { occurredAt: '2026-03-01T12:05:00.001Z' },
+        'occurredAt',
+        /not be more than 5 minutes after the server clock/,
+      ],
+      [
+        'occurredAt in the future once its offset is applied',
+        { occurredAt: '2026-03-01T12:00:00-01:00' },
+        'occurredAt',
+        /5 minutes after the server clock/,
+      ],
+      ['a quantity of 0', { quantity: 0 }, 'quantity', /quantity must be greater than 0/],
+      ['a negative quantity', { quantity: -1 }, 'quantity', /quantity must be greater than 0/],
+      ['a quantity of 1,000,001', { quantity: 1_000_001 }, 'quantity', /quantity must be at most 1000000/],
+      ['a quantity just above 1,000,000', { quantity: 1_000_000.000001 }, 'quantity', /at most 1000000/],
+      ['a NaN quantity', { quantity: Number.NaN }, 'quantity', /quantity must be a number/],
+      [
+        'an infinite quantity',
+        { quantity: Number.POSITIVE_INFINITY },
+        'quantity',
+        /quantity must be a finite number/,
+      ],
+      ['a string quantity', { quantity: '5' }, 'quantity', /quantity must be a number/],
+      ['a null quantity', { quantity: null }, 'quantity', /quantity must be a number/],
+      [
+        '21 attributes',
+        { attributes: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, i])) },
+        'attributes',
+        /attributes must have at most 20 keys/,
+      ],
+      ['attributes as an array', { attributes: [1, 2] }, 'attributes', /attributes must be an object/],
+      ['attributes as a string', { attributes: 'mood=happy' }, 'attributes', /attributes must be an object/],
+      ['null attributes', { attributes: null }, 'attributes', /attributes must be an object/],
+      [
+        'an attribute name with a space',
+        { attributes: { 'has space': 1 } },
+        'attributes.has space',
+        /attribute names must be 1-64 characters of A-Z a-z 0-9 _ \. -/,
+      ],
+      ['an attribute name with #', { attributes: { 'a#b': 1 } }, 'attributes.a#b', /attribute names/],
+      ['an empty attribute name', { attributes: { '': 1 } }, 'attributes.', /attribute names must be 1-64/],
+      [
+        'a 65-character attribute name',
+        { attributes: { ['k'.repeat(65)]: 1 } },
+        `attributes.${'k'.repeat(65)}`,
+        /attribute names must be 1-64/,
+      ],
+      [
+        'a 257-character attribute string',
+        { attributes: { note: 'x'.repeat(257) } },
+        'attributes.note',
+        /attribute strings must be at most 256 characters/,
+      ],
+      [
+        'a nested attribute object',
+        { attributes: { device: { os: 'ios' } } },
+        'attributes.device',
+        /attribute values must be a string .*, a finite number or a boolean/,
+      ],
+      ['an attribute array', { attributes: { tags: ['a'] } }, 'attributes.tags', /attribute values must be/],
+      ['a null attribute', { attributes: { tag: null } }, 'attributes.tag', /attribute values must be/],
+      [
+        'an infinite attribute number',
+        { attributes: { n: Number.NEGATIVE_INFINITY } },
+        'attributes.n',
+        /finite/,
+      ],
+      ['a misspelt quantity', { quantiy: 2 }, 'quantiy', /unknown field "quantiy" is not allowed/],
+      ['an unknown field', { source: 'app' }, 'source', /unknown field "source"/],
+    ])('%s', (_, patch, path, message) => {
+      // Act
+      const result = parse(patch);
+
+      // Assert
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.error).toHaveLength(1);
+      expect(result.error[0]!.path).toBe(path);
+      expect(result.error[0]!.message).toMatch(message);
+    });
+
+    it.each(['eventId', 'userId', 'type', 'occurredAt'])('names a missing %s as required', (field) => {
+      // Arrange
+      const input = Object.fromEntries(Object.entries(VALID).filter(([key]) => key !== field));
+
+      // Act
+      const result = parseActivityEvent(input, { now: NOW });
+
+      // Assert
+      expect(result).toEqual({ ok: false, error: [{ path: field, message: `${field} is required` }] });
+    });
+
+    it.each<[string, unknown]>([
+      ['a string', 'e-1'],
+      ['a number', 42],
+      ['null', null],
+      ['an array', [VALID]],
+    ])('refuses %s as the whole event, at the empty path', (_, input) => {
+      // Act
+      const result = parseActivityEvent(input, { now: NOW });
+
+      // Assert
+      expect(result).toEqual({ ok: false, error: [{ path: '', message: 'an event must be a JSON object' }] });
+    });
+
+    it('reports every broken field at once', () => {
+      // Act
+      const result = parse({ eventId: '', type: 'Bad', quantity: 0, quantiy: 1 });
+
+      // Assert
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.error.map((e) => e.path).sort()).toEqual(['eventId', 'quantity', 'quantiy', 'type']);
+    });
+  });
+
+  describe('the 8 KiB limit on the serialized event', () => {
+    /**
+     * An event padded with attributes of `filler` and one ASCII attribute so that it serializes to
+     * exactly `bytes` bytes of UTF-8. ASCII alone cannot reach 8 KiB within the field limits (20
+     * attributes of 256 characters make about 6.5 KB), so the limit matters for multibyte text.
+     */
+    const eventOfBytes = (bytes: number, filler: string): Record<string, unknown> => {
+      const attributes: Record<string, string> = {};
+      const size = () => byteLength({ ...VALID, attributes });
+      const fillerBytes = new TextEncoder().encode(filler).byteLength;
+      for (let i = 0; bytes - size() > 200; i++) {
+        const room = Math.floor((bytes - size() - 200) / fillerBytes);
+        attributes[`f${i}`] = filler.repeat(Math.max(1, Math.min(256 / filler.length, room)));
+      }
+      attributes.pad = '';
+      attributes.pad = 'x'.repeat(bytes - size());
+      return { ...VALID, attributes };
+    };
+
+    it.each([
+      ['2-byte characters', 'é'],
+      ['3-byte characters', '€'],
+      ['4-byte characters (surrogate pairs)', '🎵'],
+    ])('accepts exactly 8192 bytes and refuses 8193, counting %s in UTF-8 bytes', (_, filler) => {
+      // Arrange
+      const atLimit = eventOfBytes(MAX_EVENT_BYTES, filler);
+      const overLimit = { ...atLimit, eventId: `${VALID.eventId}y` };
+
+      // Act
+      const accepted = parseActivityEvent(atLimit, { now: NOW });
+      const refused = parseActivityEvent(overLimit, { now: NOW });
+
+      // Assert
+      expect(byteLength(atLimit)).toBe(MAX_EVENT_BYTES);
+      expect(accepted).toMatchObject({ ok: true });
+      expect(refused).toEqual({
+        ok: false,
+        error: [{ path: '', message: 'the serialized event must be at most 8192 bytes (it has 8193)' }],
+      });
+    });
+
+    it('refuses an event of 20 valid 256-character attributes of multibyte characters', () => {
+      // Arrange: every attribute is within the character limit, the whole is ~16 KB of UTF-8.
+      const attributes = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, '€'.repeat(256)]));
+
+      // Act
+      const result = parse({ attributes });
+
+      // Assert
+      expect(result).toMatchObject({
+        ok: false,
+        error: [{ path: '', message: expect.stringMatching(/at most 8192 bytes/) }],
+      });
+    });
+
+    it('trusts the serialized size it is given (a stream record measured on the wire)', () => {
+      // Act
+      const result = parseActivityEvent(VALID, { now: NOW, serializedBytes: MAX_EVENT_BYTES + 1 });
+
+      // Assert
+      expect(result).toMatchObject({
+        ok: false,
+        error: [{ path: '', message: expect.stringMatching(/8193/) }],
+      });
+    });
+  });
+
+  describe('normalization', () => {
+    it('writes occurredAt as the UTC instant with milliseconds, defaults quantity and attributes', () => {
+      // Act
+      const result = parse({ occurredAt: '2026-03-01T12:30:00.5+01:30' });
+
+      // Assert
+      expect(result).toEqual({
+        ok: true,
+        value: { ...VALID, occurredAt: '2026-03-01T11:00:00.500Z', quantity: 1, attributes: {} },
+      });
+    });
+
+    it('keeps the quantity and attributes given', () => {
+      // Act
+      const result = parse({ quantity: 3.25, attributes: { trackId: 't-9', liked: true } });
+
+      // Assert
+      expect(result).toMatchObject({
+        ok: true,
+        value: { quantity: 3.25, attributes: { trackId: 't-9', liked: true } },
+      });
+    });
+  });
+});
+
+describe('parseRfc3339', () => {
+  it.each<[string, number]>([
+    ['2026-01-01T00:00:00Z', Date.UTC(2026, 0, 1)],
+    ['2026-01-01T01:00:00+01:00', Date.UTC(2026, 0, 1)],
+    ['2025-12-31T19:00:00-05:00', Date.UTC(2026, 0, 1)],
+    ['2026-01-01T00:00:00.9999Z', Date.UTC(2026, 0, 1, 0, 0, 0, 999)],
+    ['2024-02-29T12:00:00Z', Date.UTC(2024, 1, 29, 12)],
+  ])('reads %s as the instant it names', (text, expected) => {
+    // Act
+    const ms = parseRfc3339(text);
+
+    // Assert
+    expect(ms).toBe(expected);
+  });
+
+  it.each([
+    '',
+    'yesterday',
+    '2026-01-01',
+    '2026-01-01T00:00:00',
+    '2026-04-31T00:00:00Z',
+    '2026-01-01T00:00:00+25:00',
+  ])('returns null for %j', (text) => {
+    // Act
+    const ms = parseRfc3339(text);
+
+    // Assert
+    expect(ms).toBeNull();
+  });
+});
+
+describe('USER_ID_PATTERN', () => {
+  it('is the rule the schema applies to userId', () => {
+    // Arrange
+    const candidates = ['u-1', 'a:b|c@d.e_f', '-u', 'u/1', 'u#1', 'u 1', '', `u${'x'.repeat(128)}`];
+
+    // Act
+    const agreements = candidates.map((userId) => USER_ID_PATTERN.test(userId) === parse({ userId }).ok);
+
+    // Assert
+    expect(agreements.every(Boolean)).toBe(true);
+  });
+});
+
+describe('sameContent', () => {
+  const normalized = (patch: Record<string, unknown>): ActivityEvent => {
+    const result = parse(patch);
+    if (!result.ok) throw new Error(`test event is invalid: ${JSON.stringify(result.error)}`);
+    return result.value;
+  };
+
+  it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    [
+      'the same instant in two offsets',
+      { occurredAt: '2026-03-01T11:00:00Z' },
+      { occurredAt: '2026-03-01T06:00:00-05:00' },
+    ],
+    ['a missing quantity and a quantity of 1', {}, { quantity: 1 }],
+    [
+      'fractional seconds written differently',
+      { occurredAt: '2026-03-01T11:00:00Z' },
+      { occurredAt: '2026-03-01T11:00:00.000Z' },
+    ],
+    ['attributes in another order', { attributes: { a: 1, b: 'x' } }, { attributes: { b: 'x', a: 1 } }],
+    ['missing and empty attributes', {}, { attributes: {} }],
+  ])('holds for %s', (_, a, b) => {
+    // Act
+    const same = sameContent(normalized(a), normalized(b));
+
+    // Assert
+    expect(same).toBe(true);
+  });
+
+  it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    ['another type', {}, { type: 'page.read' }],
+    ['another instant', {}, { occurredAt: '2026-03-01T11:00:00.001Z' }],
+    ['another quantity', {}, { quantity: 2 }],
+    ['an extra attribute', { attributes: { a: 1 } }, { attributes: { a: 1, b: 2 } }],
+    ['a missing attribute', { attributes: { a: 1, b: 2 } }, { attributes: { a: 1, c: 2 } }],
+    ['an attribute value of another kind', { attributes: { a: 1 } }, { attributes: { a: '1' } }],
+  ])('fails for %s', (_, a, b) => {
+    // Act
+    const same = [sameContent(normalized(a), normalized(b)), sameContent(normalized(b), normalized(a))];
+
+    // Assert
+    expect(same).toEqual([false, false]);
+  });
+});
