@@ -151,10 +151,8 @@ describe('the process handler (Kinesis)', () => {
     stream.appendRaw('u-1', Buffer.from('not json at all'));
     stream.appendRaw('u-1', Buffer.from('{"hello":"world"}'));
     stream.appendRaw('u-1', Buffer.from(JSON.stringify(event({ eventId: 'bad', quantity: -1 }))));
-    stream.appendRaw(
-      'u-1',
-      Buffer.from(JSON.stringify(event({ eventId: 'big', attributes: { note: 'x'.repeat(9000) } }))),
-    );
+    // A schema-valid event cannot reach 8 KiB; whitespace around it can, and size is measured on the bytes.
+    stream.appendRaw('u-1', Buffer.from(`${JSON.stringify(event({ eventId: 'big' }))}${' '.repeat(9000)}`));
     stream.appendRaw('u-1', Buffer.from(JSON.stringify(event({ eventId: 'good' }))));
     expect(await processPending()).toEqual([]);
     const diagnosis = await handlers.diagnose(getUserRoute('diagnosis', 'u-1', { claims: ADMIN }));
@@ -162,6 +160,11 @@ describe('the process handler (Kinesis)', () => {
     const processor = (
       body.checks as { id: string; data: { recentQuarantined: { reason: string }[] } }[]
     ).find((c) => c.id === 'processor');
+    const quarantined = processor?.data.recentQuarantined as {
+      reason: string;
+      errors: { message: string }[];
+    }[];
+    expect(quarantined.flatMap((q) => q.errors.map((e) => e.message)).join(' ')).toMatch(/bytes|KiB|size/i);
     expect(processor?.data.recentQuarantined.map((q) => q.reason).sort()).toEqual([
       'invalid_event',
       'invalid_event',
