@@ -161,7 +161,11 @@ describe('judgeStream', () => {
 });
 
 describe('judgeProcessor', () => {
-  const withRejections = (rejected: number, stored: number, deadLetters = { inWindow: 0, depth: 0 }) =>
+  const withRejections = (
+    rejected: number,
+    stored: number,
+    deadLetters: PipelineFigures['deadLetters'] = { inWindow: 0, depth: 0 },
+  ) =>
     figures({
       process: { stored, duplicates: 0 },
       rejections: { invalid_event: rejected, conflict: 0, malformed_record: 0 },
