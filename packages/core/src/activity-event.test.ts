@@ -132,6 +132,12 @@ describe('parseActivityEvent', () => {
         /not be before 2000-01-01T00:00:00Z/,
       ],
       [
+        'occurredAt in year 0050',
+        { occurredAt: '0050-06-01T00:00:00Z' },
+        'occurredAt',
+        /not be before 2000-01-01/,
+      ],
+      [
         'occurredAt at 2000-01-01 local time that is 1999 in UTC',
         { occurredAt: '2000-01-01T00:30:00+01:00' },
         'occurredAt',
@@ -353,6 +359,7 @@ describe('parseRfc3339', () => {
     ['2025-12-31T19:00:00-05:00', Date.UTC(2026, 0, 1)],
     ['2026-01-01T00:00:00.9999Z', Date.UTC(2026, 0, 1, 0, 0, 0, 999)],
     ['2024-02-29T12:00:00Z', Date.UTC(2024, 1, 29, 12)],
+    ['0050-06-01T00:00:00Z', Date.parse('0050-06-01T00:00:00Z')],
   ])('reads %s as the instant it names', (text, expected) => {
     // Act
     const ms = parseRfc3339(text);
