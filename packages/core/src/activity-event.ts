@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { FieldError } from './field-error.js';
+import { jsonByteLength } from './json-byte-length.js';
 import { err, ok, type Result } from './result.js';
 
 /** An attribute value: a short string, a finite number or a boolean. */
@@ -185,16 +186,6 @@ const toFieldErrors = (issues: readonly v.BaseIssue<unknown>[]): FieldError[] =>
     return { path, message: issue.message };
   });
 
-/** UTF-8 length without allocating: a surrogate pair is 4 bytes, 2 for each of its halves. */
-const utf8Length = (value: string): number => {
-  let bytes = value.length;
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code >= 0x80) bytes += code < 0x800 || (code >= 0xd800 && code <= 0xdfff) ? 1 : 2;
-  }
-  return bytes;
-};
-
 /**
  * The normalized spelling of an instant (`toISOString`). Events from ingest arrive spelled so
  * already; then the text is kept rather than rebuilt, which costs more than the rest of the check.
@@ -242,7 +233,7 @@ export const parseActivityEvent = (
       message: 'occurredAt must not be more than 5 minutes after the server clock',
     });
   }
-  const bytes = context.serializedBytes ?? utf8Length(JSON.stringify(input));
+  const bytes = context.serializedBytes ?? jsonByteLength(input);
   if (bytes > MAX_EVENT_BYTES) {
     errors.push({
       path: '',
