@@ -15,6 +15,7 @@ import {
 import { invalidParameters, MISSING_USER } from '../http/field-errors.js';
 import type { HttpRequest } from '../http/http-request.js';
 import { errorResponse, type HttpResponse, jsonResponse } from '../http/http-response.js';
+import { requestedWindowMs } from '../http/metrics-window.js';
 import { pathUserId } from '../http/path-user.js';
 import { type HttpHandler, serveHttp } from '../http/serve-http.js';
 import { errorFields, type ObservabilityDependencies } from '../observability/invocation.js';
@@ -70,7 +71,8 @@ const health = async (
 
 /**
  * The diagnose function: `GET /users/{userId}/diagnosis` (scope `activity/admin`) through core's
- * `diagnoseUser`, and `GET /health` through core's `healthReport`.
+ * `diagnoseUser`, and `GET /health` through core's `healthReport`, over the configured window or
+ * the one asked for with `?windowMs=` (10 s to 15 min).
  *
  * @example
  * ```ts
@@ -89,7 +91,7 @@ export const createDiagnoseHandler = (deps: DiagnoseHandlerDependencies): HttpHa
     quarantineLimit: deps.quarantineLimit ?? DEFAULT_QUARANTINE_LIMIT,
   };
   return serveHttp('diagnose', deps, async (request, log) => {
-    if (isHealthRoute(request)) return health(deps, windowMs, log);
+    if (isHealthRoute(request)) return health(deps, requestedWindowMs(request.query.windowMs, windowMs), log);
     if (!request.caller.scopes.has(ADMIN_SCOPE)) {
       return errorResponse(403, 'forbidden', `a diagnosis needs the scope ${ADMIN_SCOPE}`);
     }

@@ -163,6 +163,16 @@ export const openApiDocument = {
       get: {
         operationId: 'getHealth',
         summary: 'Per-stage health over a recent window; 200 whenever the service runs',
+        parameters: [
+          {
+            name: 'windowMs',
+            in: 'query',
+            required: false,
+            description:
+              'How far back the figures reach, milliseconds, held within 10000-900000; default: the service setting (60 s locally, 5 min in AWS)',
+            schema: { type: 'integer' },
+          },
+        ],
         responses: { '200': json(ref('HealthReport'), 'How the pipeline is, degraded or not'), ...common },
       },
     },
