@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorResponse, type HttpResponse } from '../http/http-response.js';
 import type { HttpHandler } from '../http/serve-http.js';
@@ -12,8 +12,11 @@ import { localAuthorizer } from './local-authorizer.js';
  */
 export const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-/** A page local mode serves beside the API (`GET` only): the index, the OpenAPI document. */
-export type LocalPage = (url: URL) => HttpResponse | Promise<HttpResponse>;
+/**
+ * A page local mode serves beside the API (`GET` only): the dashboard, the OpenAPI document. It
+ * gets the request's headers to choose a representation (`Accept`).
+ */
+export type LocalPage = (url: URL, headers: IncomingHttpHeaders) => HttpResponse | Promise<HttpResponse>;
 
 /** What the local server needs. */
 export interface LocalServerOptions {
@@ -94,7 +97,7 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
     const page = method === 'GET' ? options.pages.get(url.pathname) : undefined;
     if (page !== undefined) {
       req.resume();
-      send(res, await page(url), requestId);
+      send(res, await page(url, req.headers), requestId);
       return;
     }
     const route = matchApiRoute(method, url.pathname);
