@@ -1,7 +1,8 @@
 import { join, resolve } from 'node:path';
 import { createMemoryMetrics, type MemoryMetrics, systemClock } from '@activity-history/adapters-memory';
-import type { EventStore } from '@activity-history/core';
-import { createHandlers, type Handlers } from '../create-handlers.js';
+import type { EventStore, HealthThresholds } from '@activity-history/core';
+import { createHandlers, type HandlerPorts, type Handlers } from '../create-handlers.js';
+import { dashboardPages } from '../dashboard/dashboard-pages.js';
 import { jsonResponse } from '../http/http-response.js';
 import { openApiDocument } from '../http/openapi.js';
 import { createLogger, type Logger } from '../observability/logger.js';
@@ -33,7 +34,17 @@ export interface LocalPipelineOptions {
   readonly logger?: Logger;
   /** Wraps the store the functions use: for drills that make it fail. */
   readonly wrapStore?: (store: EventStore) => EventStore;
-  /** Pages served beside the API, by path; they replace the built-in ones (`/`, `/openapi.json`). */
+  /**
+   * Wraps the functions the gateway and the poller call: for drills that make one fail. Gets the
+   * ports they were built over, to build variants of them.
+   */
+  readonly wrapHandlers?: (handlers: Handlers, ports: HandlerPorts) => Handlers;
+  /** The thresholds `/health` and the diagnosis judge with (default: core's `DEFAULT_THRESHOLDS`). */
+  readonly thresholds?: HealthThresholds;
+  /**
+   * Pages served beside the API, by path; they replace the built-in ones (`/`: the dashboard, or the
+   * JSON index for non-browsers; `/dashboard/series`; `/openapi.json`).
+   */
   readonly pages?: ReadonlyMap<string, LocalPage>;
 }
 
@@ -73,6 +84,7 @@ const indexPage =
         ingest: 'POST /activities',
         history: 'GET /users/{userId}/activity',
         diagnosis: 'GET /users/{userId}/diagnosis',
+        dashboard: 'GET / in a browser',
         health: 'GET /health',
         openapi: 'GET /openapi.json',
       },
@@ -103,7 +115,7 @@ export const startLocalPipeline = async (options: LocalPipelineOptions = {}): Pr
   try {
     const metrics = createMemoryMetrics({ clock, retentionMs: METRICS_RETENTION_MS });
     const store = options.wrapStore?.(backend.store) ?? backend.store;
-    const handlers = createHandlers({
+    const ports: HandlerPorts = {
       store,
       stream: backend.stream,
       metrics,
@@ -111,7 +123,10 @@ export const startLocalPipeline = async (options: LocalPipelineOptions = {}): Pr
       clock,
       logger,
       metricsWindowMs: options.metricsWindowMs ?? 60_000,
-    });
+      ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
+    };
+    const built = createHandlers(ports);
+    const handlers = options.wrapHandlers?.(built, ports) ?? built;
     const onDisk = (file: string) => (backend.persistent ? join(dataDir, file) : null);
     const checkpoints = await openCheckpoints(
       onDisk(`checkpoints/${streamName}.json`),
@@ -135,7 +150,11 @@ export const startLocalPipeline = async (options: LocalPipelineOptions = {}): Pr
       settings: pollerSettings,
     });
     const pages = new Map<string, LocalPage>([
-      ['/', indexPage(backend)],
+      ...dashboardPages({
+        metrics,
+        index: indexPage(backend),
+        defaultWindowMs: options.metricsWindowMs ?? 60_000,
+      }),
       ['/openapi.json', () => jsonResponse(200, openApiDocument)],
       ...(options.pages ?? []),
     ]);

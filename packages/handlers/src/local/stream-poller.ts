@@ -63,8 +63,8 @@ export type BatchFunction = (
   context?: InvocationContext,
 ) => Promise<KinesisStreamBatchResponse | undefined>;
 
-/** What a poll of one shard did. */
-export type ShardPoll = 'idle' | 'gathering' | 'delivered' | 'stopped';
+/** What a poll of one shard did (`held`: read, but held back by `holdShard`). */
+export type ShardPoll = 'idle' | 'gathering' | 'held' | 'delivered' | 'stopped';
 
 /** What the poller needs. */
 export interface StreamPollerDependencies {
@@ -89,6 +89,12 @@ export interface StreamPoller {
   pending(): number;
   /** Starts polling every shard, one batch in flight per shard, until `stop`. */
   start(): void;
+  /**
+   * Holds a shard back: it is still read (so its lag and pending records grow, as a stuck shard's
+   * do) but none of its records is delivered until `releaseShard`. For fault drills.
+   */
+  holdShard(shardId: string): void;
+  releaseShard(shardId: string): void;
   /**
    * Stops intake: no new batch starts, a batch waiting to be retried is abandoned (it is not
    * checkpointed, so it comes again after a restart), a batch in flight finishes. Resolves when
@@ -169,6 +175,7 @@ export const createStreamPoller = async (deps: StreamPollerDependencies): Promis
     windowStartedAt: null,
   }));
   let stopping = false;
+  const held = new Set<string>();
   let loops: Promise<void>[] = [];
   let ticker: NodeJS.Timeout | undefined;
   metrics.setDeadLetterDepth(deadLetters.depth());
@@ -325,6 +332,7 @@ export const createStreamPoller = async (deps: StreamPollerDependencies): Promis
     if (stopping) return 'stopped';
     await fill(shard);
     if (shard.buffer.length === 0) return 'idle';
+    if (held.has(shard.shardId)) return 'held';
     const full = shard.buffer.length >= settings.batchSize;
     const windowOpen =
       settings.batchingWindowMs > 0 && clock.now() - (shard.windowStartedAt ?? 0) < settings.batchingWindowMs;
@@ -369,6 +377,12 @@ export const createStreamPoller = async (deps: StreamPollerDependencies): Promis
       loops = shards.map(runShard);
       ticker = setInterval(recordMetrics, settings.metricsIntervalMs);
       ticker.unref();
+    },
+    holdShard(shardId) {
+      held.add(shardId);
+    },
+    releaseShard(shardId) {
+      held.delete(shardId);
     },
     async stop() {
       stopping = true;
