@@ -1,5 +1,6 @@
 import { ADMIN_SCOPE, STAGES, type Stage } from '@activity-history/core';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
   HttpMethod,
@@ -97,6 +98,25 @@ const SIZING: Readonly<Record<Stage, { readonly memorySize: number; readonly tim
   diagnose: { memorySize: 512, timeout: Duration.seconds(25) },
 };
 
+/**
+ * One JSON line per request: enough to follow a request to its function's log (request id) and to
+ * tell an authorizer refusal from an integration failure. The route key, not the path, so no user
+ * id is logged by the gateway.
+ */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTime',
+    sourceIp: '$context.identity.sourceIp',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    integrationLatency: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+  }),
+);
+
 const validate = (props: ActivityHistoryProps): void => {
   const problems: string[] = [];
   if (props.jwtIssuer.trim() === '') problems.push('jwtIssuer must be set');
@@ -159,6 +179,9 @@ export class ActivityHistory extends Construct {
     super(scope, id);
     validate(props);
     const deletionProtection = props.deletionProtection ?? true;
+    // What holds data (events and counters, records in flight, dead letters) outlives the stack
+    // unless deletion protection was turned off, as for a throw-away test deployment.
+    const removalPolicy = deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
     const maxRecordAge = props.maxRecordAge ?? Duration.hours(1);
     const metrics = new PipelineMetrics(props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE);
@@ -173,7 +196,7 @@ export class ActivityHistory extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: 'expiresAt',
       deletionProtection,
-      removalPolicy: deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy,
     });
 
     const capacity = props.streamCapacity ?? { mode: 'on-demand' };
@@ -184,12 +207,14 @@ export class ActivityHistory extends Construct {
         : { streamMode: StreamMode.PROVISIONED, shardCount: capacity.shardCount }),
       encryption: StreamEncryption.MANAGED,
       retentionPeriod: props.streamRetention ?? Duration.hours(24),
+      removalPolicy,
     });
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.KMS_MANAGED,
       enforceSSL: true,
       retentionPeriod: DEAD_LETTER_RETENTION,
+      removalPolicy,
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
@@ -279,7 +304,7 @@ export class ActivityHistory extends Construct {
       stageName: '$default',
       autoDeploy: true,
       throttle: props.throttle ?? { rateLimit: 200, burstLimit: 400 },
-      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
     });
     this.apiUrl = this.apiStage.url;
     const diagnoseIntegration = new HttpLambdaIntegration('Diagnose', diagnose);

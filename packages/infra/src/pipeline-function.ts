@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Stage } from '@activity-history/core';
 import { type Duration, Validations } from 'aws-cdk-lib';
@@ -23,8 +23,8 @@ export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
 
 /** Where the workspace and the handlers' sources are, for bundling. */
 export interface HandlersSource {
-  /** The directory holding `pnpm-lock.yaml`: esbuild runs there and resolves workspace packages. */
-  readonly projectRoot: string;
+  /** The workspace root, holding `pnpm-lock.yaml` (which tells CDK to run esbuild through pnpm). */
+  readonly workspaceRoot: string;
   /** The handlers package: entries are `<handlersDir>/src/lambda/<stage>.ts`. */
   readonly handlersDir: string;
 }
@@ -51,7 +51,7 @@ export const workspaceHandlersSource = (
     }
     dir = parent;
   }
-  return { projectRoot: dir, handlersDir: join(dir, 'packages', 'handlers') };
+  return { workspaceRoot: dir, handlersDir: join(dir, 'packages', 'handlers') };
 };
 
 /** How one function is sized and configured. */
@@ -85,13 +85,17 @@ export class PipelineFunction extends Construct {
       description: `The ${stage} function of the activity-history pipeline`,
     });
     this.logGroup.grantWrite(this.role);
-    const { projectRoot, handlersDir } = options.source;
+    const { workspaceRoot, handlersDir } = options.source;
+    // CDK runs `pnpm exec esbuild` from the workspace root, where pnpm finds only what is on the
+    // PATH: the handlers package's own esbuild is put there, so a synth works from any directory
+    // (`pnpm --filter`, `cdk` in this package, vitest at the root) without a root dependency.
+    const bundlingPath = [join(handlersDir, 'node_modules', '.bin'), process.env.PATH ?? ''].join(delimiter);
     this.function = new NodejsFunction(this, 'Function', {
       description: `activity-history: the ${stage} stage`,
       entry: join(handlersDir, 'src', 'lambda', `${stage}.ts`),
       handler: 'handler',
-      projectRoot,
-      depsLockFilePath: join(projectRoot, 'pnpm-lock.yaml'),
+      projectRoot: workspaceRoot,
+      depsLockFilePath: join(workspaceRoot, 'pnpm-lock.yaml'),
       runtime: FUNCTION_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: options.memorySize,
@@ -102,6 +106,7 @@ export class PipelineFunction extends Construct {
       environment: { ...options.environment },
       bundling: {
         forceDockerBundling: false,
+        environment: { PATH: bundlingPath },
         format: OutputFormat.ESM,
         target: 'node22',
         banner: CREATE_REQUIRE_BANNER,
