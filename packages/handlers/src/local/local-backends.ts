@@ -5,6 +5,7 @@ import {
   type MemoryEventStream,
 } from '@activity-history/adapters-memory';
 import type { Clock, EventStore, EventStream } from '@activity-history/core';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { memoryShardSource, type ShardSource } from './shard-source.js';
 
 /** The backends local mode can run on. */
@@ -25,6 +26,8 @@ export interface LocalBackend {
   readonly persistent: boolean;
   /** The in-memory adapters with their fault switches, on the `memory` backend only. */
   readonly memory: { readonly store: MemoryEventStore; readonly stream: MemoryEventStream } | null;
+  /** The Kinesis client, on the emulators and endpoints backends only: for producers writing directly. */
+  readonly aws: { readonly kinesis: KinesisClient } | null;
   close(): Promise<void>;
 }
 
@@ -56,6 +59,7 @@ export const memoryBackend = (options: {
     ],
     persistent: false,
     memory: { store, stream },
+    aws: null,
     close: async () => {},
   };
 };

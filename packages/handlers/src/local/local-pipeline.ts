@@ -6,6 +6,7 @@ import { dashboardPages } from '../dashboard/dashboard-pages.js';
 import { jsonResponse } from '../http/http-response.js';
 import { openApiDocument } from '../http/openapi.js';
 import { createLogger, type Logger } from '../observability/logger.js';
+import { awsBackend } from './aws-backend.js';
 import { openCheckpoints } from './checkpoint-store.js';
 import { type DeadLetterStore, openDeadLetters } from './dead-letter-store.js';
 import { type BackendKind, type LocalBackend, memoryBackend } from './local-backends.js';
@@ -111,7 +112,10 @@ export const startLocalPipeline = async (options: LocalPipelineOptions = {}): Pr
   const streamName = options.streamName ?? 'activity-events';
   const shardCount = options.shardCount ?? 2;
   const token = options.token ?? null;
-  const backend = memoryBackend({ shardCount, clock });
+  const backend =
+    options.backend === 'memory'
+      ? memoryBackend({ shardCount, clock })
+      : await awsBackend({ dataDir, tableName, streamName, shardCount, env: options.env ?? process.env });
   try {
     const metrics = createMemoryMetrics({ clock, retentionMs: METRICS_RETENTION_MS });
     const store = options.wrapStore?.(backend.store) ?? backend.store;

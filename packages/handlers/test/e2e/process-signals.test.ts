@@ -1,0 +1,79 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventsOf, postEvents, readTotals } from './support/api-client.js';
+import { type LocalProcess, startLocalProcess } from './support/local-process.js';
+
+const USERS = ['u-a', 'u-b', 'u-c', 'u-d', 'u-e'];
+const PER_USER = 200;
+const BATCH_SIZE = 10;
+
+interface HealthFigures {
+  readonly figures: { readonly process: { readonly stored: number; readonly duplicates: number } };
+}
+
+const processed = async (url: string) =>
+  ((await (await fetch(`${url}/health`)).json()) as HealthFigures).figures.process;
+
+const totalCount = async (url: string) =>
+  (await Promise.all(USERS.map((user) => readTotals(url, user)))).reduce((sum, t) => sum + t.count, 0);
+
+describe('pnpm start as a process: signals and restarts on the emulators backend', () => {
+  let dataDir: string;
+  let running: LocalProcess | null = null;
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'local-mode-'));
+  });
+  afterEach(async () => {
+    running?.child.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('drains on SIGTERM, exits 0, and after SIGKILL resumes without loss or double counting', async () => {
+    const env = { ACTIVITY_DATA_DIR: dataDir, ACTIVITY_POLLER_BATCH_SIZE: String(BATCH_SIZE) };
+    running = await startLocalProcess(env);
+    const first = running;
+    expect(first.output()).toContain('NO TOKEN CHECK');
+    for (const user of USERS) {
+      expect((await postEvents(first.url, eventsOf(user, PER_USER, 'one'))).status).toBe(202);
+    }
+    await expect
+      .poll(() => totalCount(first.url), { timeout: 30_000, interval: 200 })
+      .toBe(USERS.length * PER_USER);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited()).toBe(0);
+    expect(first.output()).toContain('stopped cleanly');
+
+    running = await startLocalProcess(env);
+    const second = running;
+    expect(await totalCount(second.url)).toBe(USERS.length * PER_USER);
+    for (const user of USERS) {
+      expect((await postEvents(second.url, eventsOf(user, PER_USER, 'two'))).status).toBe(202);
+    }
+    const countedBeforeKill = await totalCount(second.url);
+    second.child.kill('SIGKILL');
+    expect(await second.exited()).toBe('SIGKILL');
+
+    running = await startLocalProcess(env);
+    const third = running;
+    await expect
+      .poll(() => totalCount(third.url), { timeout: 30_000, interval: 200 })
+      .toBe(USERS.length * PER_USER * 2);
+    const afterRestart = await processed(third.url);
+
+    // It resumed at its checkpoints: only the batches in flight at the kill came again.
+    expect(countedBeforeKill).toBeLessThan(USERS.length * PER_USER * 2);
+    expect(afterRestart.stored + afterRestart.duplicates).toBeLessThanOrEqual(
+      USERS.length * PER_USER * 2 - countedBeforeKill + 2 * BATCH_SIZE,
+    );
+    expect(afterRestart.duplicates).toBeLessThanOrEqual(2 * BATCH_SIZE);
+    for (const user of USERS) {
+      expect(await readTotals(third.url, user)).toMatchObject({
+        count: 2 * PER_USER,
+        quantity: 4 * PER_USER,
+      });
+    }
+  }, 120_000);
+});
