@@ -231,6 +231,38 @@ const readPlainEvent = (input: Record<string, unknown>): { raw: RawEvent; occurr
   return { raw: { eventId, userId, type, occurredAt, quantity, attributes }, occurredAtMs };
 };
 
+/** `"key":value`, in bytes; keys of events and attributes are ASCII that JSON writes as is. */
+const memberBytes = (key: string, valueBytes: number): number => key.length + 3 + valueBytes;
+
+/**
+ * The serialized size of an event {@link readPlainEvent} accepted, counted from its fields rather
+ * than by walking it: the patterns of the identifiers, type, timestamp and keys admit only ASCII
+ * that JSON writes as is, so they take their length plus quotes; numbers and booleans take their
+ * spelling; only attribute strings are counted character by character.
+ */
+const plainEventBytes = (event: RawEvent): number => {
+  let bytes =
+    1 +
+    memberBytes('eventId', event.eventId.length + 2) +
+    1 +
+    memberBytes('userId', event.userId.length + 2) +
+    1 +
+    memberBytes('type', event.type.length + 2) +
+    1 +
+    memberBytes('occurredAt', event.occurredAt.length + 2);
+  if (event.quantity !== undefined) bytes += 1 + memberBytes('quantity', String(event.quantity).length);
+  if (event.attributes !== undefined) {
+    let attributes = 1;
+    for (const key in event.attributes) {
+      const value = event.attributes[key];
+      const valueBytes = typeof value === 'string' ? jsonByteLength(value) : String(value).length;
+      attributes += (attributes === 1 ? 0 : 1) + memberBytes(key, valueBytes);
+    }
+    bytes += 1 + memberBytes('attributes', attributes + 1);
+  }
+  return bytes + 1;
+};
+
 const issuePath = (issue: v.BaseIssue<unknown>): string =>
   (issue.path ?? []).map((item) => String(item.key)).join('.');
 
@@ -282,7 +314,8 @@ export const parseActivityEvent = (
 ): Result<ActivityEvent, FieldError[]> => {
   // valibot's strictObject reads an array as an object (and reports its fields as missing).
   if (!isPlainObject(input)) return err([{ path: '', message: 'an event must be a JSON object' }]);
-  let read = readPlainEvent(input);
+  const plain = readPlainEvent(input);
+  let read = plain;
   if (read === null) {
     const parsed = v.safeParse(eventSchema, input, { abortPipeEarly: true });
     if (!parsed.success) return err(toFieldErrors(parsed.issues));
@@ -296,7 +329,7 @@ export const parseActivityEvent = (
       message: 'occurredAt must not be more than 5 minutes after the server clock',
     });
   }
-  const bytes = context.serializedBytes ?? jsonByteLength(input);
+  const bytes = context.serializedBytes ?? (plain === null ? jsonByteLength(input) : plainEventBytes(raw));
   if (bytes > MAX_EVENT_BYTES) {
     errors.push({
       path: '',
