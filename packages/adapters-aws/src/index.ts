@@ -1,1 +1,20 @@
-export {};
+export {
+  createCloudWatchClient,
+  createDynamoDbClients,
+  createKinesisClient,
+  type DynamoDbClients,
+  hasEndpointOverride,
+} from './aws-clients.js';
+export {
+  createDynamoDbEventStore,
+  DEFAULT_QUARANTINE_RETENTION_DAYS,
+  type DynamoDbEventStoreOptions,
+} from './dynamodb-event-store.js';
+export {
+  createKinesisEventStream,
+  type KinesisEventStreamOptions,
+  MAX_BYTES_PER_CALL,
+  MAX_RECORDS_PER_CALL,
+} from './kinesis-event-stream.js';
+export { describeSdkError, type SdkFailure, sdkFailureOf } from './sdk-failure.js';
+export { TABLE_KEYS, TTL_ATTRIBUTE } from './table-layout.js';
