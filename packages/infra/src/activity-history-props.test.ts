@@ -16,7 +16,7 @@ describe('ActivityHistory props', () => {
       streamRetention: Duration.hours(48),
       maxRecordAge: Duration.hours(2),
       parallelizationFactor: 4,
-      quarantineRetention: Duration.days(30),
+      quarantineRetention: Duration.days(45),
       logRetention: RetentionDays.ONE_WEEK,
       deletionProtection: false,
       metricsNamespace: 'Acme/Activity',
@@ -79,13 +79,16 @@ describe('ActivityHistory props', () => {
     });
   });
 
-  it('applies the log retention to every log group, the quarantine retention to process', () => {
+  it('applies the log retention to every log group, the quarantine retention to the functions over the table', () => {
     const groups = Object.values(resourcesOf(template, 'AWS::Logs::LogGroup'));
     expect(groups).toHaveLength(5);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(7);
-    expect(functionOf(template, 'process').properties.Environment).toMatchObject({
-      Variables: { ACTIVITY_QUARANTINE_RETENTION_DAYS: '30' },
-    });
+    for (const stage of ['process', 'query', 'diagnose'] as const) {
+      expect(functionOf(template, stage).properties.Environment).toMatchObject({
+        Variables: { ACTIVITY_QUARANTINE_RETENTION_DAYS: '45' },
+      });
+    }
+    expect(JSON.stringify(functionOf(template, 'ingest').properties.Environment)).not.toContain('QUARANTINE');
   });
 
   it('throttles the API and names the dashboard as told', () => {
@@ -107,6 +110,11 @@ describe('ActivityHistory props', () => {
     ['no shard', { streamCapacity: { mode: 'provisioned', shardCount: 0 } as const }, /shardCount/],
     ['no audience', { jwtAudience: [] }, /jwtAudience/],
     ['a blank issuer', { jwtIssuer: ' ' }, /jwtIssuer/],
+    [
+      'a quarantine retention of part of a day',
+      { quarantineRetention: Duration.hours(36) },
+      /quarantineRetention/,
+    ],
   ])('refuses %s at synth', (_, pipeline, message) => {
     expect(() => testStack({ pipeline })).toThrow(ActivityHistoryPropsError);
     expect(() => testStack({ pipeline })).toThrow(message);

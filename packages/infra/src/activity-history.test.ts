@@ -1,3 +1,4 @@
+import { DEFAULT_QUARANTINE_RETENTION_DAYS } from '@activity-history/adapters-aws';
 import { ADMIN_SCOPE, QUARANTINE_REASONS, STAGES, type Stage } from '@activity-history/core';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
@@ -126,10 +127,12 @@ describe('the functions', () => {
     });
   });
 
-  it('tells process how long quarantined records are kept', () => {
-    expect(functionOf(template, 'process').properties.Environment).toMatchObject({
-      Variables: { ACTIVITY_QUARANTINE_RETENTION_DAYS: '90' },
-    });
+  it('tells the functions over the table how long quarantined records are kept, by default the store default', () => {
+    for (const stage of ['process', 'query', 'diagnose'] as const) {
+      expect(functionOf(template, stage).properties.Environment).toMatchObject({
+        Variables: { ACTIVITY_QUARANTINE_RETENTION_DAYS: String(DEFAULT_QUARANTINE_RETENTION_DAYS) },
+      });
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { DEFAULT_QUARANTINE_RETENTION_DAYS, TABLE_KEYS, TTL_ATTRIBUTE } from '@activity-history/adapters-aws';
 import { ADMIN_SCOPE, STAGES, type Stage } from '@activity-history/core';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -56,7 +57,10 @@ export interface ActivityHistoryProps {
   readonly parallelizationFactor?: number;
   /** Where alarms notify (when they fire and when they clear). Default: a new SNS topic. */
   readonly alarmTopic?: ITopic;
-  /** How long quarantined records are kept in the table before their TTL expires them. Default: 90 days. */
+  /**
+   * How long quarantined records are kept in the table before their TTL expires them (whole days).
+   * Default: the event store's own default, 30 days.
+   */
   readonly quarantineRetention?: Duration;
   /** Retention of the functions' and the API's logs. Default: one month. */
   readonly logRetention?: RetentionDays;
@@ -76,10 +80,9 @@ export interface ActivityHistoryProps {
 const MINIMUM_RECORD_AGE = Duration.minutes(5);
 
 /**
- * Lambda's limit on retries of a stream batch. The age of a record, not a count, bounds how long a
- * batch is retried: 10,000 retries outlast any `maxRecordAge`, even when a failing invocation
- * returns in milliseconds, so a failing batch is retried for the whole age and never dead-lettered
- * by count within the 5 minutes the contract promises.
+ * Lambda's maximum number of retries of a stream batch. The record age, not a count, is meant to
+ * end the retries: even at 30 ms per failed attempt, 10,000 attempts last more than the 5 minutes
+ * the contract promises, so a failing batch is never dead-lettered by count before that.
  */
 const STREAM_RETRY_ATTEMPTS = 10_000;
 
@@ -135,6 +138,10 @@ const validate = (props: ActivityHistoryProps): void => {
   if (retention.toSeconds() < maxRecordAge.toSeconds()) {
     problems.push('streamRetention must be at least maxRecordAge, or records expire while still retried');
   }
+  const quarantineDays = props.quarantineRetention?.toDays({ integral: false });
+  if (quarantineDays !== undefined && (!Number.isInteger(quarantineDays) || quarantineDays < 1)) {
+    problems.push(`quarantineRetention must be a whole number of days, at least 1, got ${quarantineDays}`);
+  }
   if (props.streamCapacity?.mode === 'provisioned') {
     const { shardCount } = props.streamCapacity;
     if (!Number.isInteger(shardCount) || shardCount < 1) {
@@ -186,15 +193,16 @@ export class ActivityHistory extends Construct {
     const maxRecordAge = props.maxRecordAge ?? Duration.hours(1);
     const metrics = new PipelineMetrics(props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE);
 
-    // The key design of docs/dynamodb-design.md: one table, generic string keys.
+    // The layout of docs/dynamodb-design.md, from the names the event store itself uses: one
+    // table, string partition and sort keys, no index, TTL on quarantined records.
     this.table = new Table(this, 'Table', {
       ...(props.tableName === undefined ? {} : { tableName: props.tableName }),
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       encryption: TableEncryption.AWS_MANAGED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: 'expiresAt',
+      timeToLiveAttribute: TTL_ATTRIBUTE,
       deletionProtection,
       removalPolicy,
     });
@@ -223,19 +231,19 @@ export class ActivityHistory extends Construct {
     });
 
     const source = props.handlersSource ?? workspaceHandlersSource();
-    const shared = {
-      ACTIVITY_STREAM_NAME: this.stream.streamName,
-      ACTIVITY_TABLE_NAME: this.table.tableName,
-      POWERTOOLS_METRICS_NAMESPACE: metrics.namespace,
-      LOG_LEVEL: 'info',
+    // The store writes each quarantined record's expiry and hides expired ones when reading, so
+    // every function over the table is told the same retention.
+    const tableSettings = {
+      ACTIVITY_QUARANTINE_RETENTION_DAYS: String(
+        props.quarantineRetention?.toDays() ?? DEFAULT_QUARANTINE_RETENTION_DAYS,
+      ),
     };
     const extra: Readonly<Record<Stage, Readonly<Record<string, string>>>> = {
       ingest: {},
-      process: {
-        ACTIVITY_QUARANTINE_RETENTION_DAYS: String((props.quarantineRetention ?? Duration.days(90)).toDays()),
-      },
-      query: {},
+      process: tableSettings,
+      query: tableSettings,
       diagnose: {
+        ...tableSettings,
         // The metrics reader shows the dead-letter depth from the queue's own metrics.
         ACTIVITY_DEAD_LETTER_QUEUE_NAME: this.deadLetterQueue.queueName,
         ACTIVITY_DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
@@ -248,7 +256,14 @@ export class ActivityHistory extends Construct {
           source,
           ...SIZING[stage],
           logRetention,
-          environment: { ...shared, POWERTOOLS_SERVICE_NAME: stage, ...extra[stage] },
+          environment: {
+            ACTIVITY_STREAM_NAME: this.stream.streamName,
+            ACTIVITY_TABLE_NAME: this.table.tableName,
+            POWERTOOLS_METRICS_NAMESPACE: metrics.namespace,
+            POWERTOOLS_SERVICE_NAME: stage,
+            LOG_LEVEL: 'info',
+            ...extra[stage],
+          },
         }),
       ]),
     ) as Record<Stage, PipelineFunction>;
