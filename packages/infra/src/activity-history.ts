@@ -227,7 +227,7 @@ export class ActivityHistory extends Construct {
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is itself the dead-letter destination (on-failure destination of the Kinesis event source mapping); it has no consumer that could fail, so a queue behind it would never receive anything.',
+        'This queue is itself a dead-letter queue: the on-failure destination of the Kinesis event source mapping. Operators read its messages to replay records; no consumer processes it whose failures would need a further queue.',
     });
 
     const source = props.handlersSource ?? workspaceHandlersSource();
@@ -244,7 +244,8 @@ export class ActivityHistory extends Construct {
       query: tableSettings,
       diagnose: {
         ...tableSettings,
-        // The metrics reader shows the dead-letter depth from the queue's own metrics.
+        // For the dead-letter depth of /health and the diagnosis: the queue's attributes (by
+        // URL) or its CloudWatch metrics (by name).
         ACTIVITY_DEAD_LETTER_QUEUE_NAME: this.deadLetterQueue.queueName,
         ACTIVITY_DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
       },
