@@ -46,11 +46,10 @@ const addTally = (a: Tally | undefined, b: Tally): Tally =>
  */
 export const addEvent = (summary: Summary, event: ActivityEvent): Summary => {
   const tally: Tally = { count: 1, quantityMicros: toQuantityMicros(event.quantity) };
-  return {
-    count: summary.count + 1,
-    quantityMicros: summary.quantityMicros + tally.quantityMicros,
-    byType: { ...summary.byType, [event.type]: addTally(summary.byType[event.type], tally) },
-  };
+  // Copy then set: a spread with a computed key costs V8 several times as much, once per event.
+  const byType: Record<string, Tally> = Object.assign({}, summary.byType);
+  byType[event.type] = addTally(summary.byType[event.type], tally);
+  return { count: summary.count + 1, quantityMicros: summary.quantityMicros + tally.quantityMicros, byType };
 };
 
 /**
