@@ -6,10 +6,18 @@ export {
   hasEndpointOverride,
 } from './aws-clients.js';
 export {
+  type CloudWatchMetricsReaderOptions,
+  createCloudWatchMetricsReader,
+  type FigureQuery,
+  figureQueries,
+  pipelineFiguresOf,
+} from './cloudwatch-metrics-reader.js';
+export {
   createDynamoDbEventStore,
   DEFAULT_QUARANTINE_RETENTION_DAYS,
   type DynamoDbEventStoreOptions,
 } from './dynamodb-event-store.js';
+export { createEmfMetrics, type EmfDataPoint, type EmfMetricsOptions, emfDataPoints } from './emf-metrics.js';
 export {
   createKinesisEventStream,
   type KinesisEventStreamOptions,
