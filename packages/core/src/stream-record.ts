@@ -65,6 +65,21 @@ const stringField = (value: Record<string, unknown>, key: string, pattern: RegEx
   return typeof field === 'string' && pattern.test(field) ? field : null;
 };
 
+/** A record that is not an event at all, attributed to its partition key. */
+const malformed = (
+  record: IncomingRecord,
+  text: string,
+  message: string,
+  correlationId: string | null = null,
+): DecodedRecord => ({
+  kind: 'malformed_record',
+  userId: record.partitionKey,
+  eventId: null,
+  errors: [{ path: '', message }],
+  correlationId,
+  text,
+});
+
 /**
  * Reads a stream record: a version-1 envelope or, for producers that write to the stream directly,
  * a bare event. Bytes that are not UTF-8 JSON, an object that is neither an envelope nor shaped like
@@ -79,39 +94,32 @@ const stringField = (value: Record<string, unknown>, key: string, pattern: RegEx
  */
 export const decodeRecord = (record: IncomingRecord, now: number): DecodedRecord => {
   let text: string;
-  let value: unknown;
-  const malformed = (message: string, correlationId: string | null = null): DecodedRecord => ({
-    kind: 'malformed_record',
-    userId: record.partitionKey,
-    eventId: null,
-    errors: [{ path: '', message }],
-    correlationId,
-    text: text ?? '',
-  });
   try {
     text = decoder.decode(record.data);
   } catch {
-    text = '';
-    return malformed('record data is not UTF-8 text');
+    return malformed(record, '', 'record data is not UTF-8 text');
   }
+  let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return malformed('record data is not JSON');
+    return malformed(record, text, 'record data is not JSON');
   }
-  if (!isObject(value)) return malformed('record data is not a JSON object');
+  if (!isObject(value)) return malformed(record, text, 'record data is not a JSON object');
   let candidate: unknown = value;
   let correlationId: string | null = null;
   let serializedBytes: number | undefined = record.data.byteLength;
   if ('v' in value) {
     correlationId = typeof value.correlationId === 'string' ? value.correlationId.slice(0, 128) : null;
-    if (value.v !== 1) return malformed(`unknown envelope version ${JSON.stringify(value.v)}`, correlationId);
-    if (!isObject(value.event)) return malformed('envelope has no event object', correlationId);
+    if (value.v !== 1) {
+      return malformed(record, text, `unknown envelope version ${JSON.stringify(value.v)}`, correlationId);
+    }
+    if (!isObject(value.event)) return malformed(record, text, 'envelope has no event object', correlationId);
     candidate = value.event;
     // The envelope adds its own fields: the event's size is measured on its own.
     serializedBytes = undefined;
   } else if (!EVENT_FIELDS.some((field) => field in value)) {
-    return malformed('record data is neither an event envelope nor an event');
+    return malformed(record, text, 'record data is neither an event envelope nor an event');
   }
   const parsed = parseActivityEvent(
     candidate,
