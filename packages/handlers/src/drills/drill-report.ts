@@ -21,7 +21,7 @@ export const drillTable = (results: readonly DrillResult[]): string =>
       { header: 'health' },
       { header: 'shown in', right: true },
       { header: 'recovery' },
-      { header: 'exact totals' },
+      { header: 'totals got/expected' },
       { header: 'recovered in', right: true },
       { header: 'result' },
     ],
