@@ -37,12 +37,23 @@ export const MAX_EVENT_BYTES = 8 * 1024;
 /** The most attributes an event may carry. */
 export const MAX_ATTRIBUTES = 20;
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+/** The number `count` ASCII digits at `start` write, or -1 when one of them is not a digit. */
+const digitsAt = (text: string, start: number, count: number): number => {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (!(digit >= 0 && digit <= 9)) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+};
 
 /**
  * Parses an RFC 3339 timestamp with an explicit offset into epoch milliseconds, or `null` when the
- * text is not one or names an impossible date (February 30th, hour 24, offset +25:00).
+ * text is not one or names an impossible date (February 30th, hour 24, offset +25:00). The form
+ * is `YYYY-MM-DDTHH:MM:SS`, an optional fraction of a second (kept to the millisecond, truncated),
+ * then `Z` or `+hh:mm` / `-hh:mm`; `T` and `Z` may be lowercase. It is read character by
+ * character: it runs for every event, and a regular expression's captures cost several times more.
  *
  * @example
  * ```ts
@@ -50,24 +61,35 @@ const RFC3339 =
  * ```
  */
 export const parseRfc3339 = (text: string): number | null => {
-  const m = RFC3339.exec(text);
-  if (m === null) return null;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const hour = Number(m[4]);
-  const minute = Number(m[5]);
-  const second = Number(m[6]);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  if (hour > 23 || minute > 59 || second > 59) return null;
-  const fraction = m[7] === undefined ? 0 : Math.floor(Number(`0${m[7]}`) * 1000);
+  if (text.length < 20) return null;
+  const separators = text[4] === '-' && text[7] === '-' && text[13] === ':' && text[16] === ':';
+  if (!separators || (text[10] !== 'T' && text[10] !== 't')) return null;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return null;
+  let end = 19;
+  let fraction = 0;
+  if (text[end] === '.') {
+    end++;
+    for (let scale = 100; end < text.length && digitsAt(text, end, 1) >= 0; end++, scale /= 10) {
+      if (scale >= 1) fraction += digitsAt(text, end, 1) * scale;
+    }
+    if (end === 20) return null;
+  }
   const local =
     ((daysSinceEpoch(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + fraction;
-  if (m[8] !== undefined) return local;
-  const offsetHours = Number(m[10]);
-  const offsetMinutes = Number(m[11]);
-  if (offsetHours > 23 || offsetMinutes > 59) return null;
-  const sign = m[9] === '-' ? -1 : 1;
+  const zone = text[end];
+  if ((zone === 'Z' || zone === 'z') && end + 1 === text.length) return local;
+  if ((zone !== '+' && zone !== '-') || end + 6 !== text.length || text[end + 3] !== ':') return null;
+  const offsetHours = digitsAt(text, end + 1, 2);
+  const offsetMinutes = digitsAt(text, end + 4, 2);
+  if (offsetHours < 0 || offsetHours > 23 || offsetMinutes < 0 || offsetMinutes > 59) return null;
+  const sign = zone === '-' ? -1 : 1;
   return local - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
 };
 
