@@ -98,7 +98,7 @@ export interface DrillSettings {
  * The thresholds of a drill: the defaults, with the stream's lag limits scaled down with the window
  * (warn at 1.5 s, fail at 3 s instead of 10 s and 60 s), so a stuck shard shows in seconds.
  */
-export const DRILL_THRESHOLDS = { ...DEFAULT_THRESHOLDS, lagWarnMs: 1_500, lagFailMs: 3_000 };
+const DRILL_THRESHOLDS = { ...DEFAULT_THRESHOLDS, lagWarnMs: 1_500, lagFailMs: 3_000 };
 
 /** Lambda's mapping settings with quick retries, so a batch failing under a fault comes again soon. */
 const DRILL_POLLER = {
