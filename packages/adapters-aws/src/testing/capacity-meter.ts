@@ -6,6 +6,8 @@ export interface CapacityReading {
   readonly requests: Readonly<Record<string, number>>;
   readonly readUnits: number;
   readonly writeUnits: number;
+  /** Items the reads examined: `ScannedCount` of queries and scans, items found by gets. */
+  readonly itemsRead: number;
 }
 
 /** Capacity metering of a DynamoDB client, see {@link meterDynamoDb}. */
@@ -39,6 +41,7 @@ export const meterDynamoDb = (client: DynamoDBClient): CapacityMeter => {
   let requests: Record<string, number> = {};
   let readUnits = 0;
   let writeUnits = 0;
+  let itemsRead = 0;
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = (context.commandName ?? 'unknown').replace(/Command$/, '');
@@ -46,8 +49,17 @@ export const meterDynamoDb = (client: DynamoDBClient): CapacityMeter => {
       const input = args.input as Record<string, unknown>;
       if (!/Table|TimeToLive/.test(command)) input.ReturnConsumedCapacity = 'TOTAL';
       const result = await next(args);
-      const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] })
-        .ConsumedCapacity;
+      const output = result.output as {
+        ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[];
+        ScannedCount?: number;
+        Item?: unknown;
+        Responses?: Record<string, unknown[]>;
+      };
+      itemsRead +=
+        output.ScannedCount ??
+        (output.Item === undefined ? 0 : 1) +
+          Object.values(output.Responses ?? {}).reduce((sum, items) => sum + items.length, 0);
+      const consumed = output.ConsumedCapacity;
       for (const entry of Array.isArray(consumed) ? consumed : consumed === undefined ? [] : [consumed]) {
         const units = entry.CapacityUnits ?? 0;
         if (entry.ReadCapacityUnits !== undefined || entry.WriteCapacityUnits !== undefined) {
@@ -61,11 +73,12 @@ export const meterDynamoDb = (client: DynamoDBClient): CapacityMeter => {
     { step: 'initialize', name: 'activityHistoryCapacityMeter' },
   );
   return {
-    read: () => ({ requests: { ...requests }, readUnits, writeUnits }),
+    read: () => ({ requests: { ...requests }, readUnits, writeUnits, itemsRead }),
     reset() {
       requests = {};
       readUnits = 0;
       writeUnits = 0;
+      itemsRead = 0;
     },
   };
 };

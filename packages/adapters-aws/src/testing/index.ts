@@ -14,6 +14,7 @@
  *
  * @packageDocumentation
  */
+export { type BareEventLog, createBareEventLog } from './bare-event-log.js';
 export { type CapacityMeter, type CapacityReading, meterDynamoDb } from './capacity-meter.js';
 export { type DynamoDbCrash, injectDynamoDbCrash, tamperDynamoDbCounter } from './dynamodb-faults.js';
 export { emulatorConfig } from './emulator-config.js';
@@ -28,3 +29,4 @@ export {
 export { injectKinesisRefusals, type KinesisRefusals } from './kinesis-faults.js';
 export { type ReadRecord, readAllRecords } from './kinesis-reader.js';
 export { ensureStream, ensureTable } from './provisioning.js';
+export { countRequests } from './request-counter.js';

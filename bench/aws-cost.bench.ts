@@ -1,0 +1,238 @@
+/**
+ * What the AWS adapters cost per event, counted at the client on emulators (dynalite, kinesalite):
+ * requests by a middleware, capacity units as the backend reports them for
+ * `ReturnConsumedCapacity: 'TOTAL'` (dynalite computes them from item sizes with DynamoDB's
+ * rounding: 1 KB per write unit, 4 KB per read unit, half for eventually consistent reads). Refused
+ * conditional writes report nothing there (DynamoDB charges them): the workloads have none.
+ */
+import { register } from 'node:module';
+import type {
+  ActivityEvent,
+  IncomingRecord,
+  MetricsRecorder,
+  StreamEnvelope,
+} from '../packages/core/src/index.js';
+import type { BenchFigure, BenchSuite } from './kit.js';
+
+// The workspace packages are run from their TypeScript sources (their `source` export condition),
+// as the tests do, rather than from build output that may be stale: the hook adds the condition,
+// and the packages are imported only after it is in place.
+register(
+  'data:text/javascript,export const resolve = (specifier, context, next) => next(specifier, { ...context, conditions: [...context.conditions, "source"] });',
+);
+const { createDynamoDbClients, createDynamoDbEventStore, createKinesisClient, createKinesisEventStream } =
+  await import('../packages/adapters-aws/src/index.js');
+const {
+  countRequests,
+  createBareEventLog,
+  emulatorConfig,
+  ensureStream,
+  ensureTable,
+  meterDynamoDb,
+  startDynalite,
+  startKinesalite,
+} = await import('../packages/adapters-aws/src/testing/index.js');
+const { dayRange, encodeEnvelope, processBatch } = await import('../packages/core/src/index.js');
+const { seededRandom } = await import('../packages/core/src/testing/index.js');
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const USERS = 1_000;
+const BATCH = 500;
+const BATCHES = 4;
+const DAY = Date.UTC(2026, 2, 1);
+const TYPES = ['track.played', 'page.read', 'video.watched'];
+
+const silentMetrics: MetricsRecorder = { record: () => {}, flush: async () => {} };
+const clock = { now: () => DAY + 2 * 86_400_000, sleep: async () => {} };
+
+const envelopeOf = (event: ActivityEvent): StreamEnvelope => ({
+  v: 1,
+  event,
+  correlationId: 'bench',
+  receivedAt: new Date(DAY + 86_400_000).toISOString(),
+});
+
+/** Batches of 500 events, each from a user drawn among 1,000, through one day. */
+const trafficBatches = (): ActivityEvent[][] => {
+  const random = seededRandom(42);
+  return Array.from({ length: BATCHES }, (_, b) =>
+    Array.from({ length: BATCH }, (_, i) => {
+      const n = b * BATCH + i;
+      return {
+        eventId: `evt-${n.toString().padStart(6, '0')}`,
+        userId: `user-${Math.floor(random() * USERS)}`,
+        type: TYPES[n % TYPES.length]!,
+        occurredAt: new Date(DAY + Math.floor((n / (BATCH * BATCHES)) * 86_400_000)).toISOString(),
+        quantity: Math.round(random() * 10_000) / 100 + 0.01,
+        attributes: { device: 'phone', trackId: `t-${n % 97}` },
+      };
+    }),
+  );
+};
+
+const recordsOf = (events: readonly ActivityEvent[]): IncomingRecord[] =>
+  events.map((event, i) => ({
+    recordId: String(i).padStart(20, '0'),
+    partitionKey: event.userId,
+    data: encodeEnvelope(envelopeOf(event)),
+    arrivedAt: clock.now(),
+  }));
+
+const processingCost = async (endpoint: string): Promise<BenchFigure[]> => {
+  const { client, document } = createDynamoDbClients(emulatorConfig(endpoint));
+  await ensureTable(client, 'bench-store');
+  await ensureTable(client, 'bench-baseline');
+  const meter = meterDynamoDb(client);
+  const store = createDynamoDbEventStore({ client: document, tableName: 'bench-store', clock });
+  const batches = trafficBatches();
+  let stored = 0;
+  for (const batch of batches) {
+    const report = await processBatch(recordsOf(batch), { store, clock, metrics: silentMetrics });
+    stored += report.stored;
+  }
+  const subject = meter.read();
+
+  // The baseline: each event as one plain item, written by a bare PutItem and read back by a
+  // strongly consistent GetItem, the least a store that keeps every event can do.
+  meter.reset();
+  const events = batches.flat();
+  const bare = createBareEventLog(document, 'bench-baseline');
+  for (const event of events) await bare.put(event);
+  const baselineWrites = meter.read();
+  meter.reset();
+  for (const event of events) await bare.get(event.userId, event.eventId);
+  const baselineReads = meter.read();
+  client.destroy();
+  const requests = Object.values(subject.requests).reduce((a, b) => a + b, 0);
+  process.stdout.write(
+    `  (processing ${events.length} events, ${stored} stored: ${requests} requests ${JSON.stringify(subject.requests)})\n`,
+  );
+  return [
+    {
+      subject: `DynamoDB store write units per stored event, batches of ${BATCH} over ${USERS} users`,
+      baseline: 'a bare PutItem per event',
+      subjectValue: subject.writeUnits / stored,
+      baselineValue: baselineWrites.writeUnits / events.length,
+      unit: 'WCU/event',
+      goal: { max: 2.5 },
+    },
+    {
+      subject: 'DynamoDB store read units per stored event, same batches',
+      baseline: 'a strongly consistent GetItem per event',
+      subjectValue: subject.readUnits / stored,
+      baselineValue: baselineReads.readUnits / events.length,
+      unit: 'RCU/event',
+      goal: { max: 2 },
+    },
+  ];
+};
+
+const YEAR = dayRange(Date.UTC(2025, 0, 1), Date.UTC(2026, 0, 1));
+/** The same 100 active days of 2025 for both users: every third day from January 1st. */
+const activeDays = Array.from({ length: 100 }, (_, i) => Date.UTC(2025, 0, 1) + i * 3 * 86_400_000);
+
+const yearOf = (userId: string, perDay: number): ActivityEvent[] =>
+  activeDays.flatMap((day, d) =>
+    Array.from({ length: perDay }, (_, i) => ({
+      eventId: `e-${d}-${i}`,
+      userId,
+      // One type for both users: a counter's size grows with the types of its day, not its events.
+      type: 'track.played',
+      occurredAt: new Date(day + Math.floor((i / perDay) * 86_400_000)).toISOString(),
+      quantity: 1 + (i % 7),
+      attributes: {},
+    })),
+  );
+
+const yearQueryCost = async (endpoint: string): Promise<BenchFigure[]> => {
+  if (!YEAR.ok) throw new Error('bad year range');
+  const { client, document } = createDynamoDbClients(emulatorConfig(endpoint));
+  await ensureTable(client, 'bench-year');
+  const meter = meterDynamoDb(client);
+  const store = createDynamoDbEventStore({ client: document, tableName: 'bench-year', clock });
+  const light = yearOf('light-user', 1);
+  const heavy = yearOf('heavy-user', 1_000);
+  // Seeded through the store itself, in big chronological batches (as a stream delivers them).
+  for (const events of [light, heavy]) {
+    for (let i = 0; i < events.length; i += 2_000) await store.append(events.slice(i, i + 2_000));
+  }
+  const read = async (userId: string) => {
+    meter.reset();
+    const counters = await store.readDailyCounters(userId, YEAR.value);
+    return {
+      ...meter.read(),
+      days: counters.length,
+      events: counters.reduce((n, c) => n + c.summary.count, 0),
+    };
+  };
+  const lightRead = await read('light-user');
+  const heavyRead = await read('heavy-user');
+  client.destroy();
+  process.stdout.write(
+    `  (year query: ${lightRead.events} events on ${lightRead.days} days vs ${heavyRead.events} events on ${heavyRead.days} days)\n`,
+  );
+  return [
+    {
+      subject: `items read by a year query, ${heavyRead.events} stored events`,
+      baseline: `${lightRead.events} stored events on the same days`,
+      subjectValue: heavyRead.itemsRead,
+      baselineValue: lightRead.itemsRead,
+      unit: 'items',
+      goal: { max: 1 },
+    },
+    {
+      subject: `read units of a year query, ${heavyRead.events} stored events of one type`,
+      baseline: `${lightRead.events} stored events on the same days`,
+      subjectValue: heavyRead.readUnits,
+      baselineValue: lightRead.readUnits,
+      unit: 'RCU',
+      goal: { max: 1 },
+    },
+  ];
+};
+
+const putRecordsCalls = async (endpoint: string): Promise<BenchFigure[]> => {
+  const client = createKinesisClient(emulatorConfig(endpoint));
+  await ensureStream(client, 'bench-events', { shardCount: 2 });
+  const requests = countRequests(client);
+  const stream = createKinesisEventStream({ client, streamName: 'bench-events' });
+  const envelopes = trafficBatches()[0]!.map(envelopeOf);
+  await stream.publish(envelopes.slice(0, 1));
+  const single = requests().PutRecords ?? 0;
+  const outcomes = await stream.publish(envelopes);
+  const batch = (requests().PutRecords ?? 0) - single;
+  client.destroy();
+  if (!outcomes.every((o) => o.written))
+    throw new Error('the stream refused records: the figure would mislead');
+  return [
+    {
+      subject: `PutRecords calls to publish ${envelopes.length} envelopes, none refused`,
+      baseline: 'PutRecords calls to publish 1 envelope',
+      subjectValue: batch,
+      baselineValue: single,
+      unit: 'calls',
+      goal: { max: 1 },
+    },
+  ];
+};
+
+const suite: BenchSuite = {
+  name: 'AWS adapters: DynamoDB capacity per event, year-query cost, Kinesis calls',
+  async run() {
+    const dynamo = await startDynalite();
+    const kinesis = await startKinesalite();
+    try {
+      return [
+        ...(await processingCost(dynamo.endpoint)),
+        ...(await yearQueryCost(dynamo.endpoint)),
+        ...(await putRecordsCalls(kinesis.endpoint)),
+      ];
+    } finally {
+      await dynamo.stop();
+      await kinesis.stop();
+    }
+  },
+};
+
+export default suite;
