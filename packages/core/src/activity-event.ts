@@ -201,8 +201,6 @@ const eventSchema = v.strictObject(
   'an event must be a JSON object',
 );
 
-type RawEvent = v.InferOutput<typeof eventSchema>;
-
 const EVENT_FIELDS = new Set(['eventId', 'userId', 'type', 'occurredAt', 'quantity', 'attributes']);
 /** Keys valibot's record skips without a word: such attributes are left to it. */
 const SKIPPED_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
@@ -212,27 +210,49 @@ const isAttributeValue = (value: unknown): value is AttributeValue =>
     ? value.length <= MAX_ATTRIBUTE_STRING
     : typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
 
-const readPlainAttributes = (input: unknown): Record<string, AttributeValue> | null => {
-  if (!isPlainObject(input) || Object.getPrototypeOf(input) !== Object.prototype) return null;
-  const attributes: Record<string, AttributeValue> = {};
+/**
+ * The normalized spelling of an instant (`toISOString`). Events from ingest arrive spelled so
+ * already; then the text is kept rather than rebuilt, which costs more than the rest of the check.
+ */
+const normalizedInstant = (text: string, ms: number): string =>
+  text.length === 24 && text[10] === 'T' && text[19] === '.' && text[23] === 'Z'
+    ? text
+    : new Date(ms).toISOString();
+
+/**
+ * `"key":value`, in bytes. Keys, and the values the patterns restrict (identifiers, type,
+ * timestamp), are ASCII that JSON writes as is: they take their length plus quotes.
+ */
+const memberBytes = (key: string, valueBytes: number): number => key.length + 3 + valueBytes;
+
+/**
+ * Copies attributes that plainly keep the rules into `into` and returns their serialized size in
+ * bytes, or -1 when the schema must judge them.
+ */
+const copyPlainAttributes = (input: unknown, into: Record<string, AttributeValue>): number => {
+  if (!isPlainObject(input) || Object.getPrototypeOf(input) !== Object.prototype) return -1;
   let count = 0;
+  let bytes = 1;
   for (const key in input) {
     const value = input[key];
-    if (!Object.hasOwn(input, key) || SKIPPED_KEYS.has(key) || !ATTRIBUTE_NAME_PATTERN.test(key)) return null;
-    if (++count > MAX_ATTRIBUTES || !isAttributeValue(value)) return null;
-    attributes[key] = value;
+    if (!Object.hasOwn(input, key) || SKIPPED_KEYS.has(key) || !ATTRIBUTE_NAME_PATTERN.test(key)) return -1;
+    if (++count > MAX_ATTRIBUTES || !isAttributeValue(value)) return -1;
+    into[key] = value;
+    const valueBytes = typeof value === 'string' ? jsonByteLength(value) : String(value).length;
+    bytes += (count === 1 ? 0 : 1) + memberBytes(key, valueBytes);
   }
-  return attributes;
+  return bytes + 1;
 };
 
 /**
- * Reads an event that plainly keeps every rule of the schema, without valibot, whose generic
- * walk cost several times the JSON.parse of the event on the processor's path. It applies the same
- * patterns and limits and answers `null` for anything else (a broken rule, an unusual prototype,
- * a key valibot skips), which the schema then judges and explains: it never accepts what the
- * schema refuses, and a property test holds the two paths to the same results.
+ * The normalized event when the input plainly keeps every rule, read without valibot, whose
+ * generic walk cost several times the JSON.parse of the event on the processor's path; `null` for
+ * anything else (a broken rule, an event too large or in the future, an unusual prototype, a key
+ * valibot skips), which the schema then judges and explains. It applies the same patterns and
+ * limits and counts the serialized size from the fields it checked, so it never accepts what the
+ * schema refuses: a property test holds the two paths to the same results.
  */
-const readPlainEvent = (input: Record<string, unknown>): { raw: RawEvent; occurredAtMs: number } | null => {
+const readPlainEvent = (input: Record<string, unknown>, context: ValidationContext): ActivityEvent | null => {
   if (Object.getPrototypeOf(input) !== Object.prototype) return null;
   for (const key in input) if (!EVENT_FIELDS.has(key) || !Object.hasOwn(input, key)) return null;
   const { eventId, userId, type, occurredAt, quantity } = input;
@@ -242,47 +262,40 @@ const readPlainEvent = (input: Record<string, unknown>): { raw: RawEvent; occurr
   if (typeof occurredAt !== 'string') return null;
   const occurredAtMs = parseRfc3339(occurredAt);
   if (occurredAtMs === null || occurredAtMs < EARLIEST_OCCURRED_AT) return null;
-  if (
-    quantity !== undefined &&
-    !(typeof quantity === 'number' && Number.isFinite(quantity) && quantity > 0 && quantity <= MAX_QUANTITY)
-  ) {
-    return null;
-  }
-  const attributes = input.attributes === undefined ? undefined : readPlainAttributes(input.attributes);
-  if (attributes === null) return null;
-  return { raw: { eventId, userId, type, occurredAt, quantity, attributes }, occurredAtMs };
-};
-
-/** `"key":value`, in bytes; keys of events and attributes are ASCII that JSON writes as is. */
-const memberBytes = (key: string, valueBytes: number): number => key.length + 3 + valueBytes;
-
-/**
- * The serialized size of an event {@link readPlainEvent} accepted, counted from its fields rather
- * than by walking it: the patterns of the identifiers, type, timestamp and keys admit only ASCII
- * that JSON writes as is, so they take their length plus quotes; numbers and booleans take their
- * spelling; only attribute strings are counted character by character.
- */
-const plainEventBytes = (event: RawEvent): number => {
+  if (occurredAtMs > context.now + MAX_FUTURE_SKEW_MS) return null;
   let bytes =
     1 +
-    memberBytes('eventId', event.eventId.length + 2) +
+    memberBytes('eventId', eventId.length + 2) +
     1 +
-    memberBytes('userId', event.userId.length + 2) +
+    memberBytes('userId', userId.length + 2) +
     1 +
-    memberBytes('type', event.type.length + 2) +
+    memberBytes('type', type.length + 2) +
     1 +
-    memberBytes('occurredAt', event.occurredAt.length + 2);
-  if (event.quantity !== undefined) bytes += 1 + memberBytes('quantity', String(event.quantity).length);
-  if (event.attributes !== undefined) {
-    let attributes = 1;
-    for (const key in event.attributes) {
-      const value = event.attributes[key];
-      const valueBytes = typeof value === 'string' ? jsonByteLength(value) : String(value).length;
-      attributes += (attributes === 1 ? 0 : 1) + memberBytes(key, valueBytes);
+    memberBytes('occurredAt', occurredAt.length + 2) +
+    1;
+  if (quantity !== undefined) {
+    if (
+      !(typeof quantity === 'number' && Number.isFinite(quantity) && quantity > 0 && quantity <= MAX_QUANTITY)
+    ) {
+      return null;
     }
-    bytes += 1 + memberBytes('attributes', attributes + 1);
+    bytes += 1 + memberBytes('quantity', String(quantity).length);
   }
-  return bytes + 1;
+  const attributes: Record<string, AttributeValue> = {};
+  if (input.attributes !== undefined) {
+    const attributesBytes = copyPlainAttributes(input.attributes, attributes);
+    if (attributesBytes < 0) return null;
+    bytes += 1 + memberBytes('attributes', attributesBytes);
+  }
+  if ((context.serializedBytes ?? bytes) > MAX_EVENT_BYTES) return null;
+  return {
+    eventId,
+    userId,
+    type,
+    occurredAt: normalizedInstant(occurredAt, occurredAtMs),
+    quantity: quantity ?? 1,
+    attributes,
+  };
 };
 
 const issuePath = (issue: v.BaseIssue<unknown>): string =>
@@ -299,15 +312,6 @@ const toFieldErrors = (issues: readonly v.BaseIssue<unknown>[]): FieldError[] =>
     }
     return { path, message: issue.message };
   });
-
-/**
- * The normalized spelling of an instant (`toISOString`). Events from ingest arrive spelled so
- * already; then the text is kept rather than rebuilt, which costs more than the rest of the check.
- */
-const normalizedInstant = (text: string, ms: number): string =>
-  text.length === 24 && text[10] === 'T' && text[19] === '.' && text[23] === 'Z'
-    ? text
-    : new Date(ms).toISOString();
 
 /** What validation needs to know beyond the event itself. */
 export interface ValidationContext {
@@ -336,14 +340,12 @@ export const parseActivityEvent = (
 ): Result<ActivityEvent, FieldError[]> => {
   // valibot's strictObject reads an array as an object (and reports its fields as missing).
   if (!isPlainObject(input)) return err([{ path: '', message: 'an event must be a JSON object' }]);
-  const plain = readPlainEvent(input);
-  let read = plain;
-  if (read === null) {
-    const parsed = v.safeParse(eventSchema, input, { abortPipeEarly: true });
-    if (!parsed.success) return err(toFieldErrors(parsed.issues));
-    read = { raw: parsed.output, occurredAtMs: parseRfc3339(parsed.output.occurredAt) as number };
-  }
-  const { raw, occurredAtMs } = read;
+  const plain = readPlainEvent(input, context);
+  if (plain !== null) return ok(plain);
+  const parsed = v.safeParse(eventSchema, input, { abortPipeEarly: true });
+  if (!parsed.success) return err(toFieldErrors(parsed.issues));
+  const raw = parsed.output;
+  const occurredAtMs = parseRfc3339(raw.occurredAt) as number;
   const errors: FieldError[] = [];
   if (occurredAtMs > context.now + MAX_FUTURE_SKEW_MS) {
     errors.push({
@@ -351,7 +353,7 @@ export const parseActivityEvent = (
       message: 'occurredAt must not be more than 5 minutes after the server clock',
     });
   }
-  const bytes = context.serializedBytes ?? (plain === null ? jsonByteLength(input) : plainEventBytes(raw));
+  const bytes = context.serializedBytes ?? jsonByteLength(input);
   if (bytes > MAX_EVENT_BYTES) {
     errors.push({
       path: '',
