@@ -1,15 +1,6 @@
-/** Anything with an SDK v3 middleware stack: every AWS SDK client. */
-interface WithMiddleware {
-  readonly middlewareStack: {
-    add(
-      middleware: (
-        next: (args: unknown) => Promise<unknown>,
-        context: { readonly commandName?: string },
-      ) => (args: unknown) => Promise<unknown>,
-      options: { readonly step: 'initialize'; readonly name: string },
-    ): void;
-  };
-}
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 
 /**
  * Counts the requests an AWS SDK client sends, by command name (`PutRecords`, `Query`...).
@@ -21,9 +12,12 @@ interface WithMiddleware {
  * requests().PutRecords; // 1
  * ```
  */
-export const countRequests = (client: WithMiddleware): (() => Readonly<Record<string, number>>) => {
+export const countRequests = (
+  client: KinesisClient | DynamoDBClient | CloudWatchClient,
+): (() => Readonly<Record<string, number>>) => {
   const counts: Record<string, number> = {};
-  client.middlewareStack.add(
+  // The middleware only reads the command's name: it fits every client's stack alike.
+  (client.middlewareStack as KinesisClient['middlewareStack']).add(
     (next, context) => async (args) => {
       const command = (context.commandName ?? 'unknown').replace(/Command$/, '');
       counts[command] = (counts[command] ?? 0) + 1;
