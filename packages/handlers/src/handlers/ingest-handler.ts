@@ -72,7 +72,8 @@ export const createIngestHandler = (deps: IngestHandlerDependencies): HttpHandle
     if (result.kind === 'accepted' || result.kind === 'unavailable') {
       log.info(
         {
-          correlationId,
+          // The request's logger already carries API Gateway's id; a generated one must be logged.
+          ...(request.requestId === null ? { correlationId } : {}),
           userIds: usersAt(
             body.value,
             result.accepted.map((item) => item.index),
