@@ -244,10 +244,9 @@ export class ActivityHistory extends Construct {
       query: tableSettings,
       diagnose: {
         ...tableSettings,
-        // For the dead-letter depth of /health and the diagnosis: the queue's attributes (by
-        // URL) or its CloudWatch metrics (by name).
+        // The metrics reader shows the dead-letter depth of /health and the diagnosis from the
+        // queue's own CloudWatch metrics (AWS/SQS, by queue name): no SQS permission is needed.
         ACTIVITY_DEAD_LETTER_QUEUE_NAME: this.deadLetterQueue.queueName,
-        ACTIVITY_DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
       },
     };
     const built = Object.fromEntries(
@@ -281,7 +280,6 @@ export class ActivityHistory extends Construct {
     this.table.grantReadWriteData(process);
     this.table.grantReadData(query);
     this.table.grantReadData(diagnose);
-    this.deadLetterQueue.grant(diagnose, 'sqs:GetQueueAttributes');
     diagnose.addToRolePolicy(
       new PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }),
     );
