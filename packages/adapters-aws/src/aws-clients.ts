@@ -12,6 +12,11 @@ type Environment = Readonly<Record<string, string | undefined>>;
  * `endpoint` in the client configuration, or the SDK's own variables `AWS_ENDPOINT_URL_<SERVICE>` /
  * `AWS_ENDPOINT_URL` (unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` turns them off). The endpoint
  * itself is left to the SDK: this only decides which HTTP handler the client gets.
+ *
+ * @example
+ * ```ts
+ * hasEndpointOverride('KINESIS', {}, { AWS_ENDPOINT_URL_KINESIS: 'http://127.0.0.1:4567' }); // true
+ * ```
  */
 export const hasEndpointOverride = (
   serviceEnvId: string,

@@ -64,6 +64,13 @@ export const sdkFailureOf = (error: unknown): SdkFailure => {
   return typeof status === 'number' && status >= 500 ? 'unavailable' : 'failed';
 };
 
-/** A one-line description of an SDK error for logs and outcomes. */
+/**
+ * A one-line description of an SDK error for logs and outcomes.
+ *
+ * @example
+ * ```ts
+ * describeSdkError(error); // 'ResourceNotFoundException: Stream activity-events not found'
+ * ```
+ */
 export const describeSdkError = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
