@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 
 /** The functions deployed to Lambda, one bundle each. */
 export const FUNCTION_NAMES = ['ingest', 'process', 'query', 'diagnose'] as const;
@@ -11,6 +11,29 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** The handlers package's folder. */
 export const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * `@aws-sdk/lib-dynamodb` has no module-level effects but does not declare `sideEffects: false`
+ * (the other SDK packages do), so esbuild keeps its modules, and part of the DynamoDB client with
+ * them, in bundles that never use it (the ingest function). Declaring it here lets esbuild drop it.
+ */
+const UNDECLARED_PURE_PACKAGES = /^@aws-sdk\/lib-dynamodb$/;
+
+const sideEffectFreePackages: Plugin = {
+  name: 'side-effect-free-packages',
+  setup(builder) {
+    builder.onResolve({ filter: UNDECLARED_PURE_PACKAGES }, async (args) => {
+      if (args.pluginData === 'resolving') return undefined;
+      const resolved = await builder.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'resolving',
+      });
+      return resolved.errors.length > 0 ? { errors: resolved.errors } : { ...resolved, sideEffects: false };
+    });
+  },
+};
 
 /**
  * The esbuild options of every Lambda bundle, shared with the bundle benchmark so that its bare
@@ -36,6 +59,7 @@ export const BUNDLE_OPTIONS: BuildOptions = {
   conditions: ['source'],
   mainFields: ['module', 'main'],
   logLevel: 'warning',
+  plugins: [sideEffectFreePackages],
   banner: {
     js: "import{createRequire as __createRequire}from'node:module';const require=__createRequire(import.meta.url);",
   },
