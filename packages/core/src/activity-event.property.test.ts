@@ -267,4 +267,15 @@ describe('parseActivityEvent', () => {
       );
     },
   );
+
+  test.prop([fc.double({ noNaN: true, noDefaultInfinity: true })], { numRuns: 2000 })(
+    'can count every finite number at 25 characters, the bound its size check uses',
+    (value) => {
+      // Act
+      const spelled = JSON.stringify(value);
+
+      // Assert
+      expect(spelled.length).toBeLessThanOrEqual(25);
+    },
+  );
 });
