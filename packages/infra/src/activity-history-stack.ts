@@ -3,7 +3,14 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ActivityHistory, type ActivityHistoryProps } from './activity-history.js';
 
-/** A stack's own props plus the pipeline's. */
+/**
+ * A stack's own props plus the pipeline's.
+ *
+ * @example
+ * ```ts
+ * const props: ActivityHistoryStackProps = { pipeline: { jwtIssuer, jwtAudience: ['web'] }, alarmTopicArn };
+ * ```
+ */
 export interface ActivityHistoryStackProps extends StackProps {
   readonly pipeline: ActivityHistoryProps;
   /** An existing SNS topic for the alarms (overrides `pipeline.alarmTopic`). Default: a new topic. */

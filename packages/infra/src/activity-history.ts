@@ -28,12 +28,30 @@ import { PipelineDashboard } from './pipeline-dashboard.js';
 import { type HandlersSource, PipelineFunction, workspaceHandlersSource } from './pipeline-function.js';
 import { DEFAULT_METRICS_NAMESPACE, PipelineMetrics } from './pipeline-metrics.js';
 
-/** How the stream gets its capacity: on demand (it scales itself), or a fixed number of shards. */
+/**
+ * How the stream gets its capacity: on demand (it scales itself), or a fixed number of shards.
+ *
+ * @example
+ * ```ts
+ * const capacity: StreamCapacity = { mode: 'provisioned', shardCount: 2 };
+ * ```
+ */
 export type StreamCapacity =
   | { readonly mode: 'on-demand' }
   | { readonly mode: 'provisioned'; readonly shardCount: number };
 
-/** The settings of an activity-history deployment. Only the token issuer and audience are required. */
+/**
+ * The settings of an activity-history deployment. Only the token issuer and audience are required.
+ *
+ * @example
+ * ```ts
+ * const props: ActivityHistoryProps = {
+ *   jwtIssuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc123',
+ *   jwtAudience: ['my-app-client-id'],
+ *   deletionProtection: false,
+ * };
+ * ```
+ */
 export interface ActivityHistoryProps {
   /** The JWT issuer the API trusts (for Cognito: `https://cognito-idp.<region>.amazonaws.com/<poolId>`). */
   readonly jwtIssuer: string;

@@ -9,7 +9,7 @@ import { ActivityHistoryPropsError } from './errors.js';
  * The context keys the app reads (from `cdk.json` or `-c key=value`). Values given with `-c` are
  * strings; in `cdk.json` they may also be JSON numbers, booleans or arrays.
  */
-export const CONTEXT_KEYS = [
+const CONTEXT_KEYS = [
   'stackName',
   'jwtIssuer',
   'jwtAudience',

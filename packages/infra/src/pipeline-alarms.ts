@@ -16,7 +16,14 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PipelineMetrics } from './pipeline-metrics.js';
 
-/** What the alarms watch. */
+/**
+ * What the alarms watch, and where they notify.
+ *
+ * @example
+ * ```ts
+ * const props: PipelineAlarmsProps = { functions, table, deadLetterQueue, api, metrics, topic };
+ * ```
+ */
 export interface PipelineAlarmsProps {
   readonly functions: Readonly<Record<Stage, IFunction>>;
   readonly table: Table;

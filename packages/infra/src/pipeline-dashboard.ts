@@ -16,7 +16,14 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PipelineMetrics } from './pipeline-metrics.js';
 
-/** What the dashboard shows. */
+/**
+ * What the dashboard shows.
+ *
+ * @example
+ * ```ts
+ * const props: PipelineDashboardProps = { functions, stream, table, deadLetterQueue, api, metrics, alarms };
+ * ```
+ */
 export interface PipelineDashboardProps {
   readonly dashboardName?: string;
   readonly functions: Readonly<Record<Stage, IFunction>>;

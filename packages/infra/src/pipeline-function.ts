@@ -14,14 +14,33 @@ import { ActivityHistoryPropsError } from './errors.js';
  * Gives an ESM bundle the `require` that CommonJS dependencies of the AWS SDK call: without it the
  * bundle fails at load with "Dynamic require of ... is not supported". The same banner as the
  * handlers package's own build (`packages/handlers/scripts/bundle.ts`).
+ *
+ * @example
+ * ```ts
+ * new NodejsFunction(this, 'Fn', { entry, bundling: { format: OutputFormat.ESM, banner: CREATE_REQUIRE_BANNER } });
+ * ```
  */
 export const CREATE_REQUIRE_BANNER =
   "import{createRequire as __createRequire}from'node:module';const require=__createRequire(import.meta.url);";
 
-/** The Lambda runtime of every function: the handlers are built and tested for Node 22 (and 20). */
+/**
+ * The Lambda runtime of every function: the handlers are built and tested for Node 22 (and 20).
+ *
+ * @example
+ * ```ts
+ * FUNCTION_RUNTIME.name; // 'nodejs22.x'
+ * ```
+ */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
 
-/** Where the workspace and the handlers' sources are, for bundling. */
+/**
+ * Where the workspace and the handlers' sources are, for bundling.
+ *
+ * @example
+ * ```ts
+ * const source: HandlersSource = { workspaceRoot: '/src/activity-history', handlersDir: '/src/activity-history/packages/handlers' };
+ * ```
+ */
 export interface HandlersSource {
   /** The workspace root, holding `pnpm-lock.yaml` (which tells CDK to run esbuild through pnpm). */
   readonly workspaceRoot: string;
@@ -54,7 +73,17 @@ export const workspaceHandlersSource = (
   return { workspaceRoot: dir, handlersDir: join(dir, 'packages', 'handlers') };
 };
 
-/** How one function is sized and configured. */
+/**
+ * How one function is sized and configured.
+ *
+ * @example
+ * ```ts
+ * const options: PipelineFunctionOptions = {
+ *   source: workspaceHandlersSource(), memorySize: 512, timeout: Duration.seconds(10),
+ *   logRetention: RetentionDays.ONE_MONTH, environment: { ACTIVITY_TABLE_NAME: 'activity' },
+ * };
+ * ```
+ */
 export interface PipelineFunctionOptions {
   readonly source: HandlersSource;
   readonly memorySize: number;
@@ -71,6 +100,12 @@ export interface PipelineFunctionOptions {
  * The role deliberately does not take `AWSLambdaBasicExecutionRole`: that managed policy lets a
  * function create any log group and write to any of them. Grants on the pipeline's resources are
  * added by the caller, one by one.
+ *
+ * @example
+ * ```ts
+ * const { function: query } = new PipelineFunction(this, 'query', options);
+ * table.grantReadData(query);
+ * ```
  */
 export class PipelineFunction extends Construct {
   readonly function: NodejsFunction;

@@ -2,7 +2,14 @@ import { QUARANTINE_REASONS, type Stage } from '@activity-history/core';
 import { Duration } from 'aws-cdk-lib';
 import { MathExpression, Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 
-/** The namespace the functions write their EMF metrics to unless told otherwise (docs/metrics.md). */
+/**
+ * The namespace the functions write their EMF metrics to unless told otherwise (docs/metrics.md).
+ *
+ * @example
+ * ```ts
+ * const metrics = new PipelineMetrics(props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE);
+ * ```
+ */
 export const DEFAULT_METRICS_NAMESPACE = 'ActivityHistory';
 
 /**
