@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startDynalite, startKinesalite } from '@activity-history/adapters-aws/testing';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalPipeline, startLocalPipeline } from '../../src/local/local-pipeline.js';
@@ -93,5 +94,43 @@ describe('local mode on the emulators backend (dynalite, kinesalite), through HT
     await expect
       .poll(() => readTotals(pipeline.url, 'u-emu'), VISIBLE_WITHIN)
       .toMatchObject({ count: 160, quantity: 320 });
+  });
+});
+
+describe('local mode on endpoints named by the SDK variables (LocalStack, own emulators, an account)', () => {
+  it('uses them instead of starting emulators, creating the table and stream it needs', async () => {
+    const [dynamo, kinesis] = await Promise.all([startDynalite(), startKinesalite()]);
+    const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+    const saved = { ...process.env };
+    // The SDK takes credentials from the process environment, as it would for a real account.
+    Object.assign(process.env, credentials);
+    const dataDir = await mkdtemp(join(tmpdir(), 'local-endpoints-'));
+    const pipeline = await startLocalPipeline({
+      backend: 'emulators',
+      port: 0,
+      dataDir,
+      tableName: 'mine',
+      streamName: 'my-events',
+      logger: createLogger({ level: 'silent' }),
+      env: {
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint,
+        AWS_REGION: 'eu-west-1',
+      },
+    });
+    try {
+      await postEvents(pipeline.url, eventsOf('u-ext', 5));
+
+      await expect.poll(() => readTotals(pipeline.url, 'u-ext'), VISIBLE_WITHIN).toMatchObject({ count: 5 });
+      expect(pipeline.backend.kind).toBe('endpoints');
+      expect(pipeline.backend.where.join('\n')).toContain(`${dynamo.endpoint} (from the environment)`);
+      expect(pipeline.backend.where.join('\n')).toContain(`${kinesis.endpoint} (from the environment)`);
+      expect(await readdir(dataDir)).not.toContain('dynamodb');
+    } finally {
+      await pipeline.close();
+      await Promise.all([dynamo.stop(), kinesis.stop()]);
+      process.env = saved;
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
