@@ -51,7 +51,14 @@ export const callApi = async (
   return { status: response.status, headers: response.headers, body: parsed };
 };
 
-/** The message of an error body of the contract, or a description of whatever came back. */
+/**
+ * The message of an error body of the contract, or a description of whatever came back.
+ *
+ * @example
+ * ```ts
+ * errorMessage(response); // '403 forbidden: a diagnosis needs the scope activity/admin'
+ * ```
+ */
 export const errorMessage = (response: JsonResponse): string => {
   const error = (response.body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
   return typeof error?.message === 'string'

@@ -89,7 +89,14 @@ const gatewayTime = (ms: number): string => {
   )}:${pad(d.getUTCSeconds())} +0000`;
 };
 
-/** An id shaped like API Gateway's request ids (`JKJaXmPLvHcESHA=`). */
+/**
+ * An id shaped like API Gateway's request ids.
+ *
+ * @example
+ * ```ts
+ * gatewayRequestId(); // 'JKJaXmPLvHcESHA='
+ * ```
+ */
 export const gatewayRequestId = (): string => randomBytes(10).toString('base64');
 
 /**
