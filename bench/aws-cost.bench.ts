@@ -5,24 +5,16 @@
  * rounding: 1 KB per write unit, 4 KB per read unit, half for eventually consistent reads). Refused
  * conditional writes report nothing there (DynamoDB charges them): the workloads have none.
  */
-import { register } from 'node:module';
-import type {
-  ActivityEvent,
-  IncomingRecord,
-  MetricsRecorder,
-  StreamEnvelope,
-} from '../packages/core/src/index.js';
-import type { BenchFigure, BenchSuite } from './kit.js';
-
-// The workspace packages are run from their TypeScript sources (their `source` export condition),
-// as the tests do, rather than from build output that may be stale: the hook adds the condition,
-// and the packages are imported only after it is in place.
-register(
-  'data:text/javascript,export const resolve = (specifier, context, next) => next(specifier, { ...context, conditions: [...context.conditions, "source"] });',
-);
-const { createDynamoDbClients, createDynamoDbEventStore, createKinesisClient, createKinesisEventStream } =
-  await import('../packages/adapters-aws/src/index.js');
-const {
+// Relative imports of the workspace sources: the root package does not depend on the workspace
+// packages, and `pnpm bench` runs with the `source` condition so that their own imports meet the
+// same sources.
+import {
+  createDynamoDbClients,
+  createDynamoDbEventStore,
+  createKinesisClient,
+  createKinesisEventStream,
+} from '../packages/adapters-aws/src/index.js';
+import {
   countRequests,
   createBareEventLog,
   emulatorConfig,
@@ -31,9 +23,18 @@ const {
   meterDynamoDb,
   startDynalite,
   startKinesalite,
-} = await import('../packages/adapters-aws/src/testing/index.js');
-const { dayRange, encodeEnvelope, processBatch } = await import('../packages/core/src/index.js');
-const { seededRandom } = await import('../packages/core/src/testing/index.js');
+} from '../packages/adapters-aws/src/testing/index.js';
+import {
+  type ActivityEvent,
+  dayRange,
+  encodeEnvelope,
+  type IncomingRecord,
+  type MetricsRecorder,
+  processBatch,
+  type StreamEnvelope,
+} from '../packages/core/src/index.js';
+import { seededRandom } from '../packages/core/src/testing/index.js';
+import type { BenchFigure, BenchSuite } from './kit.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
