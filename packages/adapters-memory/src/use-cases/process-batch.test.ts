@@ -186,4 +186,25 @@ describe('processBatch over the memory adapters', () => {
 
     expect((await pipeline.metrics.read(60_000)).stream.latestLagMs).toBe(5_000);
   });
+
+  it('stores at most 16 users at once, however many users a batch holds', async () => {
+    const pipeline = memoryPipeline({ shardCount: 1 });
+    await pipeline.stream.publish(Array.from({ length: 100 }, (_, i) => envelope(event(`e-${i}`, `u-${i}`))));
+    let inFlight = 0;
+    let most = 0;
+    const store = {
+      ...pipeline.store,
+      append: async (events: readonly ActivityEvent[]) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        inFlight--;
+        return pipeline.store.append(events);
+      },
+    };
+
+    const report = await processBatch(batch(pipeline), { ...pipeline.processDeps, store });
+
+    expect(report.stored).toBe(100);
+    expect(most).toBe(16);
+  });
 });

@@ -53,6 +53,21 @@ const failureOf = (error: unknown): 'throttled' | 'unavailable' | 'failed' =>
   error instanceof EventStoreError ? error.failure : 'failed';
 
 /**
+ * Users stored at once: enough to hide the store's latency, few enough that a batch of 500 users
+ * does not queue hundreds of requests behind the SDK's 50 sockets.
+ */
+const USERS_IN_FLIGHT = 16;
+
+/** Runs `work` over `items` with at most `lanes` calls in flight. */
+const forEachInLanes = async <T>(items: readonly T[], lanes: number, work: (item: T) => Promise<void>) => {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
+};
+
+/**
  * Processes one batch of stream records: decodes and validates each, quarantines what is invalid
  * (never retried), stores the valid events per user, quarantines conflicts, and reports which
  * records must be redelivered because the store failed for them. Users are independent: one
@@ -124,48 +139,46 @@ export const processBatch = async (
     for (const record of failed) retry.add(record.recordId);
   };
 
-  await Promise.all(
-    [...byUser.values()].map(async (work) => {
-      try {
-        const appended = await deps.store.append(work.events.map((e) => e.event));
-        work.events.forEach(({ event, record, correlationId }, i) => {
-          const outcome = appended[i];
-          const facts = { userId: event.userId, eventId: event.eventId, correlationId };
-          if (outcome?.kind === 'new') {
-            stored++;
-            settle(record, facts, 'stored');
-          } else if (outcome?.kind === 'duplicate') {
-            duplicates++;
-            settle(record, facts, 'duplicate');
-          } else if (outcome?.kind === 'conflict') {
-            quarantine.push({
-              record,
-              entry: {
-                userId: event.userId,
-                eventId: event.eventId,
-                reason: 'conflict',
-                errors: [
-                  {
-                    path: 'eventId',
-                    message: `event ${event.eventId} was stored before with different content; the first version stands`,
-                  },
-                ],
-                payload: truncatePayload(JSON.stringify(event)),
-                quarantinedAt: now,
-                recordId: record.recordId,
-                correlationId,
-              },
-            });
-          }
-        });
-      } catch (error) {
-        storeFailed(error, work.records);
-        for (const { event, record, correlationId } of work.events) {
-          settle(record, { userId: event.userId, eventId: event.eventId, correlationId }, 'retry');
+  await forEachInLanes([...byUser.values()], USERS_IN_FLIGHT, async (work) => {
+    try {
+      const appended = await deps.store.append(work.events.map((e) => e.event));
+      work.events.forEach(({ event, record, correlationId }, i) => {
+        const outcome = appended[i];
+        const facts = { userId: event.userId, eventId: event.eventId, correlationId };
+        if (outcome?.kind === 'new') {
+          stored++;
+          settle(record, facts, 'stored');
+        } else if (outcome?.kind === 'duplicate') {
+          duplicates++;
+          settle(record, facts, 'duplicate');
+        } else if (outcome?.kind === 'conflict') {
+          quarantine.push({
+            record,
+            entry: {
+              userId: event.userId,
+              eventId: event.eventId,
+              reason: 'conflict',
+              errors: [
+                {
+                  path: 'eventId',
+                  message: `event ${event.eventId} was stored before with different content; the first version stands`,
+                },
+              ],
+              payload: truncatePayload(JSON.stringify(event)),
+              quarantinedAt: now,
+              recordId: record.recordId,
+              correlationId,
+            },
+          });
         }
+      });
+    } catch (error) {
+      storeFailed(error, work.records);
+      for (const { event, record, correlationId } of work.events) {
+        settle(record, { userId: event.userId, eventId: event.eventId, correlationId }, 'retry');
       }
-    }),
-  );
+    }
+  });
 
   const quarantined: Record<QuarantineReason, number> = {
     invalid_event: 0,
