@@ -10,7 +10,7 @@ export interface CommandIo {
   readonly err: Output;
 }
 
-const USAGE = `usage: pnpm demo [--url ${LOCAL_URL}] [--users 300] [--token <bearer>] [--wait 60]
+const USAGE = `usage: pnpm demo [--url ${LOCAL_URL}] [--users 300] [--token <bearer>] [--wait 120]
 
 Sends a day of traffic for --users users (several activity types, some duplicates, some invalid
 events, two conflicts) in batches of 500, waits until the counts are visible, and prints a few
@@ -74,7 +74,7 @@ export const runDemo = async (argv: readonly string[], io: CommandIo): Promise<n
     return 2;
   }
   const users = Number(values.users ?? 300);
-  const waitSeconds = Number(values.wait ?? 60);
+  const waitSeconds = Number(values.wait ?? 120);
   if (values.help || !Number.isInteger(users) || users < 1 || users > 100_000 || !(waitSeconds > 0)) {
     io.err.write(`${USAGE}\n`);
     return values.help ? 0 : 2;

@@ -119,7 +119,7 @@ export const demoTraffic = (options: {
   const width = String(options.users).length;
   for (let u = 1; u <= options.users; u++) {
     const userId = `listener-${String(u).padStart(Math.max(3, width), '0')}`;
-    const count = 3 + Math.floor(random() ** 2 * 45);
+    const count = 2 + Math.floor(random() ** 2 * 24);
     let hundredths = 0;
     for (let i = 0; i < count; i++) {
       const event: DemoEvent = {
