@@ -108,7 +108,8 @@ export const decodeRecord = (record: IncomingRecord, now: number): DecodedRecord
   if (!isObject(value)) return malformed(record, text, 'record data is not a JSON object');
   let candidate: unknown = value;
   let correlationId: string | null = null;
-  let serializedBytes: number | undefined = record.data.byteLength;
+  // A bare event is the whole record; an enveloped one is measured on its own by the schema.
+  let serializedBytes: number | undefined;
   if ('v' in value) {
     correlationId = typeof value.correlationId === 'string' ? value.correlationId.slice(0, 128) : null;
     if (value.v !== 1) {
@@ -116,10 +117,10 @@ export const decodeRecord = (record: IncomingRecord, now: number): DecodedRecord
     }
     if (!isObject(value.event)) return malformed(record, text, 'envelope has no event object', correlationId);
     candidate = value.event;
-    // The envelope adds its own fields: the event's size is measured on its own.
-    serializedBytes = undefined;
   } else if (!EVENT_FIELDS.some((field) => field in value)) {
     return malformed(record, text, 'record data is neither an event envelope nor an event');
+  } else {
+    serializedBytes = record.data.byteLength;
   }
   const parsed = parseActivityEvent(
     candidate,
