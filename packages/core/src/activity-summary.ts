@@ -45,11 +45,15 @@ const addTally = (a: Tally | undefined, b: Tally): Tally =>
  * ```
  */
 export const addEvent = (summary: Summary, event: ActivityEvent): Summary => {
-  const tally: Tally = { count: 1, quantityMicros: toQuantityMicros(event.quantity) };
+  const quantityMicros = toQuantityMicros(event.quantity);
+  const before = summary.byType[event.type];
   // Copy then set: a spread with a computed key costs V8 several times as much, once per event.
   const byType: Record<string, Tally> = Object.assign({}, summary.byType);
-  byType[event.type] = addTally(summary.byType[event.type], tally);
-  return { count: summary.count + 1, quantityMicros: summary.quantityMicros + tally.quantityMicros, byType };
+  byType[event.type] =
+    before === undefined
+      ? { count: 1, quantityMicros }
+      : { count: before.count + 1, quantityMicros: before.quantityMicros + quantityMicros };
+  return { count: summary.count + 1, quantityMicros: summary.quantityMicros + quantityMicros, byType };
 };
 
 /**
