@@ -124,17 +124,26 @@ const daysSinceEpoch = (year: number, month: number, day: number): number => {
  */
 export const USER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@|-]{0,127}$/;
 
-const EVENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-const TYPE_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-const ATTRIBUTE_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+// The character rules, with the 64-character limits checked on their own: a bounded repetition
+// costs V8's regular expressions up to half again as much, on every event.
+const EVENT_ID_CHARACTERS = /^[A-Za-z0-9_-]+$/;
+const TYPE_CHARACTERS = /^[a-z0-9][a-z0-9._-]*$/;
+const ATTRIBUTE_NAME_CHARACTERS = /^[A-Za-z0-9_.-]+$/;
+const MAX_NAME_LENGTH = 64;
+
+const isEventId = (value: string): boolean =>
+  value.length <= MAX_NAME_LENGTH && EVENT_ID_CHARACTERS.test(value);
+const isType = (value: string): boolean => value.length <= MAX_NAME_LENGTH && TYPE_CHARACTERS.test(value);
+const isAttributeName = (value: string): boolean =>
+  value.length <= MAX_NAME_LENGTH && ATTRIBUTE_NAME_CHARACTERS.test(value);
 const MAX_ATTRIBUTE_STRING = 256;
 const MAX_QUANTITY = 1_000_000;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const text = (field: string, pattern: RegExp, rule: string) =>
-  v.pipe(v.string(`${field} must be a string`), v.regex(pattern, `${field} must be ${rule}`));
+const text = (field: string, isValid: (value: string) => boolean, rule: string) =>
+  v.pipe(v.string(`${field} must be a string`), v.check(isValid, `${field} must be ${rule}`));
 
 const attributeValue = v.union(
   [
@@ -153,13 +162,13 @@ const attributeValue = v.union(
 
 const eventSchema = v.strictObject(
   {
-    eventId: text('eventId', EVENT_ID_PATTERN, '1-64 characters of A-Z a-z 0-9 _ -'),
+    eventId: text('eventId', isEventId, '1-64 characters of A-Z a-z 0-9 _ -'),
     userId: text(
       'userId',
-      USER_ID_PATTERN,
+      (value) => USER_ID_PATTERN.test(value),
       '1-128 characters, starting alphanumeric, then A-Z a-z 0-9 . _ : @ | -',
     ),
-    type: text('type', TYPE_PATTERN, '1-64 lowercase characters a-z 0-9 . _ -, starting alphanumeric'),
+    type: text('type', isType, '1-64 lowercase characters a-z 0-9 . _ -, starting alphanumeric'),
     occurredAt: v.pipe(
       v.string('occurredAt must be a string'),
       v.check(
@@ -186,7 +195,7 @@ const eventSchema = v.strictObject(
         v.record(
           v.pipe(
             v.string(),
-            v.regex(ATTRIBUTE_NAME_PATTERN, 'attribute names must be 1-64 characters of A-Z a-z 0-9 _ . -'),
+            v.check(isAttributeName, 'attribute names must be 1-64 characters of A-Z a-z 0-9 _ . -'),
           ),
           attributeValue,
           'attributes must be an object',
@@ -255,7 +264,7 @@ const plainAttributesBytes = (input: Record<string, unknown>): number => {
   let bytes = 1;
   for (const key in input) {
     const value = input[key];
-    if (!Object.hasOwn(input, key) || SKIPPED_KEYS.has(key) || !ATTRIBUTE_NAME_PATTERN.test(key)) return -1;
+    if (!Object.hasOwn(input, key) || SKIPPED_KEYS.has(key) || !isAttributeName(key)) return -1;
     if (++count > MAX_ATTRIBUTES || !isAttributeValue(value)) return -1;
     const valueBytes =
       typeof value === 'string'
@@ -283,9 +292,9 @@ const readPlainEvent = (input: Record<string, unknown>, context: ValidationConte
   // Inherited keys need no care here: valibot reads the fields with `in` too, and finds the same.
   for (const key in input) if (!isEventField(key)) return null;
   const { eventId, userId, type, occurredAt, quantity } = input;
-  if (typeof eventId !== 'string' || !EVENT_ID_PATTERN.test(eventId)) return null;
+  if (typeof eventId !== 'string' || !isEventId(eventId)) return null;
   if (typeof userId !== 'string' || !USER_ID_PATTERN.test(userId)) return null;
-  if (typeof type !== 'string' || !TYPE_PATTERN.test(type)) return null;
+  if (typeof type !== 'string' || !isType(type)) return null;
   if (typeof occurredAt !== 'string') return null;
   const occurredAtMs = parseRfc3339(occurredAt);
   if (occurredAtMs === null || occurredAtMs < EARLIEST_OCCURRED_AT) return null;
