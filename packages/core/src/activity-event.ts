@@ -325,6 +325,7 @@ const readPlainEvent = (input: Record<string, unknown>, context: ValidationConte
     if (attributesBytes < 0) return null;
     bytes += 1 + memberBytes('attributes', attributesBytes);
     // Every key was checked: V8 clones the object whole, faster than adding its keys one by one.
+    // (A spread would also copy symbol keys, which JSON cannot carry and nothing downstream reads.)
     attributes = { ...given } as Record<string, AttributeValue>;
   }
   if ((context.serializedBytes ?? bytes) > MAX_EVENT_BYTES) return null;
