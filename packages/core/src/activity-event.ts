@@ -37,16 +37,17 @@ export const MAX_EVENT_BYTES = 8 * 1024;
 /** The most attributes an event may carry. */
 export const MAX_ATTRIBUTES = 20;
 
-/** The number `count` ASCII digits at `start` write, or -1 when one of them is not a digit. */
-const digitsAt = (text: string, start: number, count: number): number => {
-  let value = 0;
-  for (let i = start; i < start + count; i++) {
-    const digit = text.charCodeAt(i) - 48;
-    if (!(digit >= 0 && digit <= 9)) return -1;
-    value = value * 10 + digit;
-  }
-  return value;
+/** The ASCII digit at `i`, or NaN, which fails every range check it reaches. */
+const digitAt = (text: string, i: number): number => {
+  const digit = text.charCodeAt(i) - 48;
+  return digit >= 0 && digit <= 9 ? digit : Number.NaN;
 };
+
+const twoDigitsAt = (text: string, i: number): number => digitAt(text, i) * 10 + digitAt(text, i + 1);
+
+const HYPHEN = 45;
+const COLON = 58;
+const DOT = 46;
 
 /**
  * Parses an RFC 3339 timestamp with an explicit offset into epoch milliseconds, or `null` when the
@@ -62,22 +63,28 @@ const digitsAt = (text: string, start: number, count: number): number => {
  */
 export const parseRfc3339 = (text: string): number | null => {
   if (text.length < 20) return null;
-  const separators = text[4] === '-' && text[7] === '-' && text[13] === ':' && text[16] === ':';
-  if (!separators || (text[10] !== 'T' && text[10] !== 't')) return null;
-  const year = digitsAt(text, 0, 4);
-  const month = digitsAt(text, 5, 2);
-  const day = digitsAt(text, 8, 2);
-  const hour = digitsAt(text, 11, 2);
-  const minute = digitsAt(text, 14, 2);
-  const second = digitsAt(text, 17, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return null;
+  const dateTimeSeparators =
+    text.charCodeAt(4) === HYPHEN &&
+    text.charCodeAt(7) === HYPHEN &&
+    text.charCodeAt(13) === COLON &&
+    text.charCodeAt(16) === COLON;
+  if (!dateTimeSeparators || (text[10] !== 'T' && text[10] !== 't')) return null;
+  // Written as "in range" tests, so that a NaN (a character that is not a digit) fails them.
+  const year = twoDigitsAt(text, 0) * 100 + twoDigitsAt(text, 2);
+  const month = twoDigitsAt(text, 5);
+  const day = twoDigitsAt(text, 8);
+  const hour = twoDigitsAt(text, 11);
+  const minute = twoDigitsAt(text, 14);
+  const second = twoDigitsAt(text, 17);
+  if (!(year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return null;
+  if (!(hour <= 23 && minute <= 59 && second <= 59)) return null;
   let end = 19;
   let fraction = 0;
-  if (text[end] === '.') {
-    end++;
-    for (let scale = 100; end < text.length && digitsAt(text, end, 1) >= 0; end++, scale /= 10) {
-      if (scale >= 1) fraction += digitsAt(text, end, 1) * scale;
+  if (text.charCodeAt(end) === DOT) {
+    for (let scale = 100; ++end < text.length; scale = Math.floor(scale / 10)) {
+      const digit = digitAt(text, end);
+      if (Number.isNaN(digit)) break;
+      fraction += digit * scale;
     }
     if (end === 20) return null;
   }
@@ -85,10 +92,11 @@ export const parseRfc3339 = (text: string): number | null => {
     ((daysSinceEpoch(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + fraction;
   const zone = text[end];
   if ((zone === 'Z' || zone === 'z') && end + 1 === text.length) return local;
-  if ((zone !== '+' && zone !== '-') || end + 6 !== text.length || text[end + 3] !== ':') return null;
-  const offsetHours = digitsAt(text, end + 1, 2);
-  const offsetMinutes = digitsAt(text, end + 4, 2);
-  if (offsetHours < 0 || offsetHours > 23 || offsetMinutes < 0 || offsetMinutes > 59) return null;
+  if ((zone !== '+' && zone !== '-') || end + 6 !== text.length || text.charCodeAt(end + 3) !== COLON)
+    return null;
+  const offsetHours = twoDigitsAt(text, end + 1);
+  const offsetMinutes = twoDigitsAt(text, end + 4);
+  if (!(offsetHours <= 23 && offsetMinutes <= 59)) return null;
   const sign = zone === '-' ? -1 : 1;
   return local - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
 };
