@@ -264,10 +264,19 @@ const MAX_NUMBER_BYTES = 25;
 const memberBytes = (key: string, valueBytes: number): number => key.length + 3 + valueBytes;
 
 /**
- * The serialized size in bytes of attributes that plainly keep the rules (numbers counted at
- * their longest), or -1 when the schema must judge them.
+ * At most how many bytes JSON takes for a string: six per UTF-16 unit (a control character is
+ * written `\u001f`, and nothing takes more) and the quotes. Counting it reads no character.
  */
-const plainAttributesBytes = (input: Record<string, unknown>): number => {
+const maxStringBytes = (value: string): number => value.length * 6 + 2;
+
+/**
+ * The serialized size in bytes of attributes that plainly keep the rules, numbers counted at
+ * their longest and strings by `stringBytes`; or -1 when the schema must judge them.
+ */
+const plainAttributesBytes = (
+  input: Record<string, unknown>,
+  stringBytes: (value: string) => number,
+): number => {
   let count = 0;
   let bytes = 1;
   for (const key in input) {
@@ -276,7 +285,7 @@ const plainAttributesBytes = (input: Record<string, unknown>): number => {
     if (++count > MAX_ATTRIBUTES || !isAttributeValue(value)) return -1;
     const valueBytes =
       typeof value === 'string'
-        ? jsonByteLength(value)
+        ? stringBytes(value)
         : typeof value === 'number'
           ? MAX_NUMBER_BYTES
           : value
@@ -329,8 +338,15 @@ const readPlainEvent = (input: Record<string, unknown>, context: ValidationConte
   const given = input.attributes;
   if (given !== undefined) {
     if (!isPlainObject(given) || Object.getPrototypeOf(given) !== Object.prototype) return null;
-    const attributesBytes = plainAttributesBytes(given);
+    let attributesBytes = plainAttributesBytes(given, maxStringBytes);
     if (attributesBytes < 0) return null;
+    if (
+      context.serializedBytes === undefined &&
+      bytes + 1 + memberBytes('attributes', attributesBytes) > MAX_EVENT_BYTES
+    ) {
+      // The bound is loose for long text: count the strings exactly before judging the size.
+      attributesBytes = plainAttributesBytes(given, jsonByteLength);
+    }
     bytes += 1 + memberBytes('attributes', attributesBytes);
     // Every key was checked: V8 clones the object whole, faster than adding its keys one by one.
     // (A spread would also copy symbol keys, which JSON cannot carry and nothing downstream reads.)
