@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -16,9 +17,18 @@ export interface RunningEmulator {
 
 /** Options of the in-process emulators. */
 export interface InProcessEmulatorOptions {
-  /** A directory for the data (LevelDB), so it survives a restart; in memory when absent. */
+  /**
+   * A directory for the data (LevelDB), so it survives a restart; in memory when absent. It is
+   * created with its parents: LevelDB creates only the last level itself.
+   */
   readonly path?: string;
 }
+
+const dataDirectory = async (options: InProcessEmulatorOptions): Promise<{ path?: string }> => {
+  if (options.path === undefined) return {};
+  await mkdir(options.path, { recursive: true });
+  return { path: options.path };
+};
 
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 60_000;
@@ -62,10 +72,10 @@ const inProcess = async (server: Server): Promise<RunningEmulator> => {
  * await dynamo.stop();
  * ```
  */
-export const startDynalite = (options: InProcessEmulatorOptions = {}): Promise<RunningEmulator> =>
+export const startDynalite = async (options: InProcessEmulatorOptions = {}): Promise<RunningEmulator> =>
   inProcess(
     dynalite({
-      ...(options.path === undefined ? {} : { path: options.path }),
+      ...(await dataDirectory(options)),
       createTableMs: 0,
       deleteTableMs: 0,
       updateTableMs: 0,
@@ -82,10 +92,10 @@ export const startDynalite = (options: InProcessEmulatorOptions = {}): Promise<R
  * const client = createKinesisClient({ endpoint: kinesis.endpoint });
  * ```
  */
-export const startKinesalite = (options: InProcessEmulatorOptions = {}): Promise<RunningEmulator> =>
+export const startKinesalite = async (options: InProcessEmulatorOptions = {}): Promise<RunningEmulator> =>
   inProcess(
     kinesalite({
-      ...(options.path === undefined ? {} : { path: options.path }),
+      ...(await dataDirectory(options)),
       createStreamMs: 0,
       deleteStreamMs: 0,
       updateStreamMs: 0,

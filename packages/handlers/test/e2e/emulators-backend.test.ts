@@ -21,13 +21,16 @@ describe('local mode on the emulators backend (dynalite, kinesalite), through HT
       logger: createLogger({ level: 'silent' }),
       env: {},
     });
+  let tempDir: string;
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'local-emulators-'));
+    tempDir = await mkdtemp(join(tmpdir(), 'local-emulators-'));
+    // As on a fresh clone: the data directory and its parent do not exist yet.
+    dataDir = join(tempDir, 'not-yet', '.activity-history');
     pipeline = await start();
   });
   afterAll(async () => {
     await pipeline.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await rm(tempDir, { recursive: true, force: true });
   });
 
   it('makes posted events visible in GET within 5 s, duplicates counted once', async () => {
