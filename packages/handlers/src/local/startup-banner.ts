@@ -26,7 +26,8 @@ export const startupBanner = (pipeline: LocalPipeline): string => {
       : ['auth       bearer token required (ACTIVITY_LOCAL_TOKEN) on every API route but /health'];
   return `${[
     'activity-history local mode',
-    `API        ${pipeline.url}/`,
+    `dashboard  ${pipeline.url}/`,
+    `API        ${pipeline.url}/activities, ${pipeline.url}/users/{userId}/activity, .../diagnosis`,
     `health     ${pipeline.url}/health`,
     `OpenAPI    ${pipeline.url}/openapi.json`,
     `backend    ${pipeline.backend.kind}`,
