@@ -249,6 +249,26 @@ describe('parseActivityEvent', () => {
       expect(result).toEqual({ ok: false, error: [{ path: '', message: 'an event must be a JSON object' }] });
     });
 
+    it.each(['__proto__', 'constructor', 'prototype'])(
+      'refuses the reserved attribute name %s rather than dropping it silently',
+      (key) => {
+        // Arrange: JSON.parse makes each an own key, as a request body would
+        const input = JSON.parse(
+          `{"eventId":"e-1","userId":"u-1","type":"track.played","occurredAt":"2026-03-01T11:00:00Z","attributes":{"mood":"calm","${key}":"x"}}`,
+        );
+
+        // Act
+        const result = parseActivityEvent(input, { now: NOW });
+
+        // Assert
+        expect(result.ok).toBe(false);
+        if (result.ok) return;
+        expect(result.error).toEqual([
+          { path: `attributes.${key}`, message: expect.stringContaining('is reserved') },
+        ]);
+      },
+    );
+
     it('reports every broken field at once', () => {
       // Act
       const result = parse({ eventId: '', type: 'Bad', quantity: 0, quantiy: 1 });

@@ -412,6 +412,16 @@ export const parseActivityEvent = (
   const raw = parsed.output;
   const occurredAtMs = parseRfc3339(raw.occurredAt) as number;
   const errors: FieldError[] = [];
+  // valibot's record drops these keys silently; an attribute must never vanish without a word.
+  const attributes = (input as { attributes?: unknown }).attributes;
+  if (isPlainObject(attributes)) {
+    for (const key of Object.keys(attributes).filter((k) => SKIPPED_KEYS.has(k))) {
+      errors.push({
+        path: `attributes.${key}`,
+        message: `attribute name "${key}" is reserved (${[...SKIPPED_KEYS].join(', ')} cannot be stored safely)`,
+      });
+    }
+  }
   if (occurredAtMs > context.now + MAX_FUTURE_SKEW_MS) {
     errors.push({
       path: 'occurredAt',
