@@ -35,7 +35,9 @@ export type ProcessHandler = (
 const logOutcomes = (log: Logger, report: BatchReport): void => {
   const byUser = new Map<string, RecordOutcome[]>();
   for (const record of report.records) {
-    byUser.set(record.userId, [...(byUser.get(record.userId) ?? []), record]);
+    const records = byUser.get(record.userId);
+    if (records === undefined) byUser.set(record.userId, [record]);
+    else records.push(record);
   }
   for (const [userId, records] of byUser) {
     const count = (outcome: RecordOutcome['outcome']) => records.filter((r) => r.outcome === outcome).length;
