@@ -5,27 +5,30 @@ import {
   dayRange,
   type EventStore,
   EventStoreError,
+  type PositionedEvent,
+  processBatch,
 } from '@activity-history/core';
 import { describeEventStoreContract, type EventStoreHarness } from '@activity-history/core/testing';
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDynamoDbClients } from './aws-clients.js';
 import { createDynamoDbEventStore } from './dynamodb-event-store.js';
 import {
   emulatorConfig,
   ensureTable,
-  injectDynamoDbCrash,
+  injectDynamoDbFaults,
   type RunningEmulator,
   startDynalite,
   startDynamoDbLocal,
   tamperDynamoDbCounter,
+  tamperDynamoDbWatermark,
 } from './testing/index.js';
 
 const TABLE = 'activity-history-test';
 
 /**
- * One backend per kind for the whole file, started by the first harness that needs it (the
- * contract suite builds a harness while collecting its tests, before any `beforeAll`) and stopped
- * after the file's tests.
+ * One backend per kind for the whole file, started by the first harness that needs it and
+ * stopped after the file's tests.
  */
 const lazyBackend = (start: () => Promise<RunningEmulator>) => {
   let running: Promise<RunningEmulator> | undefined;
@@ -48,22 +51,24 @@ const backends = [
 
 const harnessOn = async (backend: () => Promise<RunningEmulator>) => {
   const { endpoint } = await backend();
-  const { client, document } = createDynamoDbClients(emulatorConfig(endpoint));
-  const crash = injectDynamoDbCrash(client);
-  const inner = createDynamoDbEventStore({ client: document, tableName: TABLE });
-  // A crash that did not fire during the append it was meant for is dropped.
+  const { client } = createDynamoDbClients(emulatorConfig(endpoint));
+  const faults = injectDynamoDbFaults(client);
+  const inner = createDynamoDbEventStore({ client, tableName: TABLE });
+  // A fault concerns the append it was armed for: it is disarmed when that append ends.
   const store: EventStore = {
     ...inner,
-    append: (events) => inner.append(events).finally(() => crash.clear()),
+    append: (events) => inner.append(events).finally(() => faults.disarm()),
   };
   return {
     store,
     client,
-    document,
-    crash,
+    faults,
     cleanup: async () => client.destroy(),
-    tamperCounter: (userId, day, summary) => tamperDynamoDbCounter(document, TABLE, userId, day, summary),
-    injectCrash: (afterWrites) => crash.crashAfterWrites(afterWrites),
+    injectWriteFault: faults.injectWriteFault,
+    holdNextWrite: faults.holdNextWrite,
+    tamperCounter: (userId, day, summary) => tamperDynamoDbCounter(client, TABLE, userId, day, summary),
+    tamperWatermark: (userId, day, type, shard, sequence) =>
+      tamperDynamoDbWatermark(client, TABLE, userId, day, type, shard, sequence),
   } satisfies EventStoreHarness & Record<string, unknown>;
 };
 
@@ -94,6 +99,17 @@ const workload = (prefix: string): ActivityEvent[] => {
   return [...events, events[2]!, { ...events[4]!, quantity: 42 }, events[7]!];
 };
 
+let sequence = 10_000;
+/** Records of one shard, in order: appending them again is a redelivery. */
+const recordsOf = (events: readonly ActivityEvent[]): PositionedEvent[] =>
+  events.map((e) => ({ event: e, position: { shard: 'shardId-000000000000', sequence: String(sequence++) } }));
+
+/** One user's records per call, as the processor stores them. */
+const appendByUser = async (store: EventStore, records: readonly PositionedEvent[]) => {
+  const users = [...new Set(records.map((r) => r.event.userId))];
+  return (await Promise.all(users.map((u) => store.append(records.filter((r) => r.event.userId === u))))).flat();
+};
+
 const firstVersions = (events: readonly ActivityEvent[]) => {
   const first = new Map<string, ActivityEvent>();
   for (const e of events)
@@ -114,29 +130,30 @@ for (const { name, backend } of backends) {
   describeEventStoreContract(`DynamoDB on ${name}`, () => harnessOn(backend));
 
   describe(`DynamoDB event store on ${name}`, () => {
-    it('is exact after a crash between any two requests of a multi-user append, then redelivery', async () => {
+    it('is exact after a crash at any write request of a multi-user delivery, then redelivery', async () => {
       const harness = await harnessOn(backend);
       try {
         // How many write requests one clean delivery makes: the crash points to try are all of them.
-        const before = harness.crash.writes();
-        await harness.store.append(workload(`count${runs++}`));
-        const writes = harness.crash.writes() - before;
+        const before = harness.faults.writes();
+        await appendByUser(harness.store, recordsOf(workload(`count${runs++}`)));
+        const writes = harness.faults.writes() - before;
         let crashes = 0;
         for (let afterWrites = 0; afterWrites < writes; afterWrites++) {
-          const events = workload(`crash${runs++}`);
-          harness.injectCrash(afterWrites);
-          const first = await harness.store.append(events).then(
+          const records = recordsOf(workload(`crash${runs++}`));
+          harness.faults.injectWriteFault({ kind: 'crash', afterWrites });
+          const first = await appendByUser(harness.store, records).then(
             () => null,
             (error: unknown) => error,
           );
+          harness.faults.disarm();
           if (first !== null) {
             crashes++;
             expect(first).toBeInstanceOf(EventStoreError);
             expect((first as EventStoreError).failure).toBe('unavailable');
           }
-          const redelivered = await harness.store.append(events);
+          const redelivered = await appendByUser(harness.store, records);
           expect(redelivered.filter((o) => o.kind === 'conflict')).toHaveLength(1);
-          await expectExactModel(harness.store, firstVersions(events));
+          await expectExactModel(harness.store, firstVersions(records.map((r) => r.event)));
         }
         expect(crashes).toBe(writes);
       } finally {
@@ -144,30 +161,85 @@ for (const { name, backend } of backends) {
       }
     });
 
-    it('stays exact when two processes (two clients) replay the same batches concurrently', async () => {
+    it('stays exact when two processes (two clients) deliver the same records concurrently', async () => {
       const [a, b] = await Promise.all([harnessOn(backend), harnessOn(backend)]);
       try {
-        const events = workload(`replay${runs++}`);
-        const halves = [events.slice(0, 9), events.slice(5)];
-        const outcomes = await Promise.all([
-          a.store.append(halves[0]!),
-          b.store.append(halves[1]!),
-          a.store.append(events),
-          b.store.append([...events].reverse()),
+        const records = recordsOf(workload(`replay${runs++}`));
+        await Promise.all([
+          appendByUser(a.store, records.slice(0, 9)),
+          appendByUser(b.store, records),
+          appendByUser(a.store, records),
         ]);
-        const news = outcomes.flat().filter((o) => o.kind === 'new');
-        expect(news).toHaveLength(firstVersions(events).length);
-        const stored = (await a.store.readEvents(events[0]!.userId, ALL_TIME)).concat(
-          ...(await Promise.all(
-            [...new Set(events.slice(1).map((e) => e.userId))]
-              .filter((u) => u !== events[0]!.userId)
-              .map((u) => a.store.readEvents(u, ALL_TIME)),
-          )),
-        );
-        await expectExactModel(a.store, stored);
-        expect(stored).toHaveLength(firstVersions(events).length);
+        await expectExactModel(a.store, firstVersions(records.map((r) => r.event)));
       } finally {
         await Promise.all([a.cleanup(), b.cleanup()]);
+      }
+    });
+
+    it('reads strongly consistently wherever a read decides a counter or an outcome', async () => {
+      const harness = await harnessOn(backend);
+      const reads: { command: string; consistent: unknown }[] = [];
+      harness.client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (/^(Get|Query|BatchGet)/.test(context.commandName ?? '')) {
+            reads.push({ command: context.commandName ?? '', consistent: (args.input as { ConsistentRead?: unknown }).ConsistentRead });
+          }
+          return next(args);
+        },
+        { step: 'initialize', name: 'recordReads' },
+      );
+      try {
+        const user = `strong${runs++}.u-1`;
+        const records = recordsOf([event(user, 'e-1', '2026-03-01T10:00:00Z'), event(user, 'e-2', '2026-03-01T11:00:00Z')]);
+        await harness.store.append(records);
+        // A zombie's counter write lands after the redelivery: the refused write learns the watermark.
+        const held = harness.holdNextWrite('counter');
+        const zombie = harness.store.append(records);
+        await held.reached;
+        await harness.store.append(recordsOf([event(user, 'e-1', '2026-03-01T10:00:00Z'), event(user, 'e-3', '2026-03-01T12:00:00Z')]));
+        held.release();
+        await zombie;
+        await harness.tamperCounter(user, '2026-03-01', null);
+        await harness.store.repairCounters(user, ALL_TIME);
+
+        expect(reads.length).toBeGreaterThanOrEqual(3);
+        expect(reads.filter((read) => read.consistent !== true)).toEqual([]);
+      } finally {
+        await harness.cleanup();
+      }
+    });
+
+    it('refuses an item it cannot hold as the outcome `refused`, and stores the other events', async () => {
+      const harness = await harnessOn(backend);
+      try {
+        const user = `refuse${runs++}.u-1`;
+        // Past validation (a bug, or a producer that writes to the table's rules directly): an item over 400 KB.
+        const huge = { ...event(user, 'e-huge', '2026-03-01T10:00:00Z'), attributes: { note: 'x'.repeat(420_000) } };
+        const fine = event(user, 'e-fine', '2026-03-01T10:00:00Z');
+
+        const outcomes = await harness.store.append(recordsOf([huge, fine]));
+
+        expect(outcomes[0]?.kind).toBe('refused');
+        expect(outcomes[0]?.kind === 'refused' && outcomes[0].message).toMatch(/size|length/i);
+        expect(outcomes[1]).toEqual({ kind: 'new' });
+        await expectExactModel(harness.store, [fine]);
+      } finally {
+        await harness.cleanup();
+      }
+    });
+
+    it('keeps attribute numbers exactly, beyond 2^53 and down to 1e-130, and prototype-named keys', async () => {
+      const harness = await harnessOn(backend);
+      try {
+        const user = `numbers${runs++}.u-1`;
+        const stored = {
+          ...event(user, 'e-1', '2026-03-01T10:00:00Z'),
+          attributes: { big: 2 ** 60 + 2 ** 10, tiny: 1e-130, huge: 9.999e125, neg: -1.5e-7, toString: 'x', valueOf: 0 },
+        };
+        await harness.store.append(recordsOf([stored]));
+        expect(await harness.store.readEvents(user, ALL_TIME)).toEqual([stored]);
+      } finally {
+        await harness.cleanup();
       }
     });
 
@@ -175,10 +247,10 @@ for (const { name, backend } of backends) {
       const harness = await harnessOn(backend);
       let now = Date.UTC(2026, 2, 1);
       const store = createDynamoDbEventStore({
-        client: harness.document,
+        client: harness.client,
         tableName: TABLE,
         quarantineRetentionDays: 1,
-        clock: { now: () => now, sleep: async () => {} },
+        clock: { now: () => now },
       });
       const userId = `ttl${runs++}.u-1`;
       try {
@@ -204,14 +276,23 @@ for (const { name, backend } of backends) {
   });
 }
 
+const clockAt = (ms: number) => ({ now: () => ms, sleep: async () => {} });
+const noMetrics = { record: () => {} };
+const incoming = (records: readonly PositionedEvent[]) =>
+  records.map((r) => ({
+    recordId: r.position.sequence,
+    shard: r.position.shard,
+    partitionKey: r.event.userId,
+    data: new TextEncoder().encode(JSON.stringify(r.event)),
+    arrivedAt: Date.UTC(2026, 2, 1),
+  }));
+
 describe('DynamoDB event store failures', () => {
   it('reports a missing table as failed, not retryable', async () => {
     const harness = await harnessOn(backends[0]!.backend);
-    const store = createDynamoDbEventStore({ client: harness.document, tableName: 'no-such-table' });
+    const store = createDynamoDbEventStore({ client: harness.client, tableName: 'no-such-table' });
     try {
-      const error = await store
-        .append([event('u-1', 'e-1', '2026-03-01T00:00:00Z')])
-        .catch((e: unknown) => e);
+      const error = await store.append(recordsOf([event('u-1', 'e-1', '2026-03-01T00:00:00Z')])).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(EventStoreError);
       expect((error as EventStoreError).failure).toBe('failed');
       expect((error as EventStoreError).retryable).toBe(false);
@@ -220,14 +301,26 @@ describe('DynamoDB event store failures', () => {
     }
   });
 
+  it('treats a refusal of every write (a mis-keyed table) as systemic: retried, never quarantined', async () => {
+    const harness = await harnessOn(backends[0]!.backend);
+    const misKeyed = `mis-keyed-${runs++}`;
+    await createMisKeyedTable(harness.client, misKeyed);
+    const store = createDynamoDbEventStore({ client: harness.client, tableName: misKeyed });
+    try {
+      const records = incoming(recordsOf([event('u-1', 'e-1', '2026-03-01T00:00:00Z'), event('u-2', 'e-2', '2026-03-01T00:00:00Z')]));
+      const report = await processBatch(records, { store, clock: clockAt(Date.UTC(2026, 2, 1, 1)), metrics: noMetrics });
+      expect(report.retry).toEqual(records.map((r) => r.recordId));
+      expect(report.quarantined.unstorable).toBe(0);
+    } finally {
+      await harness.cleanup();
+    }
+  });
+
   it('reports a backend that stopped answering as unavailable, and retryable', async () => {
     const emulator = await startDynalite();
-    const { client, document } = createDynamoDbClients({
-      ...emulatorConfig(emulator.endpoint),
-      maxAttempts: 1,
-    });
+    const { client } = createDynamoDbClients({ ...emulatorConfig(emulator.endpoint), maxAttempts: 1 });
     await ensureTable(client, TABLE);
-    const store = createDynamoDbEventStore({ client: document, tableName: TABLE });
+    const store = createDynamoDbEventStore({ client, tableName: TABLE });
     await emulator.stop();
     try {
       const error = await store.readEvents('u-1', ALL_TIME).catch((e: unknown) => e);
@@ -238,3 +331,14 @@ describe('DynamoDB event store failures', () => {
     }
   });
 });
+
+/** A table whose keys are named otherwise: every write is refused as invalid. */
+const createMisKeyedTable = (client: DynamoDBClient, name: string) =>
+  client.send(
+    new CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );

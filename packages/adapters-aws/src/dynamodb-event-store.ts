@@ -1,83 +1,92 @@
 import {
-  type ActivityEvent,
-  type AppendOutcome,
+  type Claim,
   type Clock,
+  type CounterContribution,
   type CounterRepair,
   counterDrift,
   DAY_MS,
-  type DailyCounter,
   type DayKey,
   type DayRange,
   dailyCountersOf,
+  dailyCountersOfTallies,
   dayKeyOf,
   type EventStore,
   EventStoreError,
+  type ExpectedCounter,
+  expectedCounters,
+  firstOccurrences,
+  incrementOf,
+  type PositionedEvent,
+  planAppend,
   type QuarantinedRecord,
-  sameContent,
+  type StoredEvent,
+  sequenceKey,
+  settleAll,
+  uncounted,
 } from '@activity-history/core';
 import {
-  BatchWriteCommand,
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
   QueryCommand,
   type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  claimItemOf,
-  claimKey,
+  type CounterState,
+  counterBounds,
   counterItemOf,
   counterKey,
-  dailyCounterOf,
-  dayEventItemOf,
-  dayEventsPrefix,
-  dayOf,
-  type EventItem,
-  eventOf,
+  counterKeyOf,
+  counterStateOf,
+  EVENT_PREFIX,
+  eventItemOf,
+  eventKey,
+  type Item,
+  keyOf,
   QUARANTINE_PREFIX,
   quarantinedRecordOf,
   quarantineItemOf,
+  sequenceOfWatermark,
+  storedEventOf,
   userKey,
+  watermarkAttribute,
 } from './dynamodb-items.js';
 import { describeSdkError, sdkFailureOf } from './sdk-failure.js';
-import { settleAll } from './settle-all.js';
 
 /** How long quarantined records are kept by default. */
 export const DEFAULT_QUARANTINE_RETENTION_DAYS = 30;
 
 /** Options of {@link createDynamoDbEventStore}. */
 export interface DynamoDbEventStoreOptions {
-  /** A document client, e.g. `createDynamoDbClients().document`. */
-  readonly client: DynamoDBDocumentClient;
+  /**
+   * A DynamoDB client, e.g. `createDynamoDbClients().client` (a document client over one works
+   * too: the store writes its items as attribute values itself).
+   */
+  readonly client: DynamoDBClient | DynamoDBDocumentClient;
   /** A table with the keys of `TABLE_KEYS` (see `ensureTable` and docs/dynamodb-design.md). */
   readonly tableName: string;
   /** Days a quarantined record stays readable (its TTL). Defaults to 30. */
   readonly quarantineRetentionDays?: number;
-  /** Decides which quarantined records have expired, and paces retries. Defaults to the system clock. */
-  readonly clock?: Clock;
+  /** Decides which quarantined records have expired. Defaults to the system clock. */
+  readonly clock?: Pick<Clock, 'now'>;
 }
-
-const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
-};
 
 /** Requests in flight at once per store call; enough to use a partition's bandwidth, not to flood it. */
 const PARALLEL_REQUESTS = 32;
-/** The most items one BatchWriteItem takes. */
-const BATCH_WRITE_LIMIT = 25;
-/** Attempts at items DynamoDB left unprocessed, with doubling pauses from 25 ms. */
-const UNPROCESSED_ATTEMPTS = 6;
-/** Attempts at writing one counter while concurrent writers keep making the recomputation stale. */
+/** Attempts at one counter, or at a repair, while concurrent writers keep moving it. */
 const COUNTER_ATTEMPTS = 8;
 
-const isConditionFailure = (error: unknown): boolean =>
+const isConditionFailure = (error: unknown): error is Error & { Item?: Item } =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
-const keyOf = (event: ActivityEvent): string => JSON.stringify([event.userId, event.eventId]);
+/** Refusals of one request for its own content: the item, not the table or the account. */
+const isContentRefusal = (error: unknown): error is Error =>
+  error instanceof Error && error.name === 'ValidationException';
 
-/** The sort-key bounds of a day range's items of one kind: `C#first` .. `C#last`, `D#first#` .. `D#last$`. */
+/** The sort-key bounds of a day range: its first and last day. */
 const firstAndLastDay = (range: DayRange): readonly [DayKey, DayKey] => [
   dayKeyOf(range.from),
   dayKeyOf(range.to - DAY_MS),
@@ -85,27 +94,28 @@ const firstAndLastDay = (range: DayRange): readonly [DayKey, DayKey] => [
 
 /**
  * The event store on one DynamoDB table, exact under at-least-once delivery, crashes between any
- * two requests and concurrent appends, without transactions (docs/dynamodb-design.md):
- * 1. each event claims its idempotency key (`U#user`, `E#eventId`) with a conditional put: the
- *    first version stands, a later one is a duplicate or a conflict whatever its day;
- * 2. the stored version of every event of the call (duplicates too) is written into its day's item
- *    collection (`D#day#eventId`), idempotently;
- * 3. every user-day touched is recomputed from its stored events (strongly consistent Query) and
- *    written with a `SET` guarded by the number of events it was computed from, so a stale
- *    recomputation never overwrites a newer one. Never an `ADD`: a redelivery recomputes, it does
- *    not increment, and so heals whatever a crash left behind.
- * SDK errors become `EventStoreError`s (`throttled`, `unavailable`, `failed`).
+ * two requests, lost answers, zombie writers and concurrent appends, without transactions, in two
+ * dependent round trips per batch (docs/dynamodb-design.md; the protocol is core's `planAppend`):
+ * 1. each event claims its key (`U#user`, `E#eventId`) with a conditional put that stores the
+ *    event and the stream position of its record; a taken key answers with the version that stands;
+ * 2. per (day, type, shard), the events the call's records stored go into the counter
+ *    `C#day#type` in one `ADD`, on condition that the counter's watermark for the shard is below
+ *    the first of them, moving it to the last. A refused write learns the watermark and adds only
+ *    what lies beyond it.
+ * SDK errors become `EventStoreError`s (`throttled`, `unavailable`, `failed`); a claim refused for
+ * its item's content becomes the outcome `refused`.
  *
  * @example
  * ```ts
- * const store = createDynamoDbEventStore({ client: createDynamoDbClients().document, tableName: 'activity-history' });
- * await store.append([event]); // [{ kind: 'new' }]
- * await store.append([event]); // [{ kind: 'duplicate' }]
+ * const store = createDynamoDbEventStore({ client: createDynamoDbClients().client, tableName: 'activity-history' });
+ * await store.append([{ event, position: { shard: 'shardId-000000000000', sequence: '1' } }]); // [{ kind: 'new' }]
  * ```
  */
 export const createDynamoDbEventStore = (options: DynamoDbEventStoreOptions): EventStore => {
-  const { client, tableName } = options;
-  const clock = options.clock ?? systemClock;
+  const { tableName } = options;
+  // Both client types send the low-level commands the same way.
+  const client = options.client as DynamoDBClient;
+  const now = options.clock?.now ?? Date.now;
   const retentionMs = (options.quarantineRetentionDays ?? DEFAULT_QUARANTINE_RETENTION_DAYS) * DAY_MS;
 
   /** Runs one request, translating its SDK error into the domain's at the boundary. */
@@ -122,20 +132,12 @@ export const createDynamoDbEventStore = (options: DynamoDbEventStoreOptions): Ev
     }
   };
 
-  const queryAll = async (
-    input: Omit<QueryCommandInput, 'TableName'>,
-  ): Promise<Record<string, unknown>[]> => {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
+  const queryAll = async (input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> => {
+    const items: Item[] = [];
+    let start: Item | undefined;
     do {
       const page = await call('Query', () =>
-        client.send(
-          new QueryCommand({
-            ...input,
-            TableName: tableName,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        ),
+        client.send(new QueryCommand({ ...input, TableName: tableName, ...(start ? { ExclusiveStartKey: start } : {}) })),
       );
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
@@ -143,174 +145,189 @@ export const createDynamoDbEventStore = (options: DynamoDbEventStoreOptions): Ev
     return items;
   };
 
-  const queryBetween = (userId: string, low: string, high: string, consistent: boolean) =>
-    queryAll({
+  const readCounterStates = async (userId: string, range: DayRange, consistent: boolean): Promise<CounterState[]> => {
+    const [low, high] = counterBounds(...firstAndLastDay(range));
+    const items = await queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
-      ExpressionAttributeValues: { ':pk': userKey(userId), ':low': low, ':high': high },
+      ExpressionAttributeValues: { ':pk': { S: userKey(userId) }, ':low': { S: low }, ':high': { S: high } },
       ConsistentRead: consistent,
     });
-
-  const readCounters = async (
-    userId: string,
-    range: DayRange,
-    consistent: boolean,
-  ): Promise<DailyCounter[]> => {
-    const [first, last] = firstAndLastDay(range);
-    const items = await queryBetween(userId, counterKey(first), counterKey(last), consistent);
-    return items.map(dailyCounterOf).filter((counter) => counter.summary.count > 0);
+    return items.map((item) => counterStateOf(userId, item));
   };
 
-  const readStoredEvents = async (userId: string, range: DayRange, consistent: boolean) => {
-    const [first, last] = firstAndLastDay(range);
-    // '$' sorts right after '#': the bound takes in every event of the last day.
-    const items = await queryBetween(userId, dayEventsPrefix(first), `D#${last}$`, consistent);
-    return items.map((item) => eventOf(userId, item));
-  };
-
-  /** Claims an event's key, or reads the version that holds it. */
-  const claim = async (event: ActivityEvent): Promise<{ stored: ActivityEvent; isNew: boolean }> => {
-    const created = await call('PutItem', async () => {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: claimItemOf(event),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+  /** The user's events in the range: they are keyed by id, so this reads all the user's events. */
+  const readStoredEvents = async (userId: string, range: DayRange, consistent: boolean): Promise<StoredEvent[]> => {
+    const items = await queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: '#at >= :from AND #at < :to',
+      ExpressionAttributeNames: { '#at': 'at' },
+      ExpressionAttributeValues: {
+        ':pk': { S: userKey(userId) },
+        ':prefix': { S: EVENT_PREFIX },
+        // Stored instants are normalized (`toISOString`), so text order is time order.
+        ':from': { S: new Date(range.from).toISOString() },
+        ':to': { S: new Date(range.to).toISOString() },
+      },
+      ConsistentRead: consistent,
     });
-    if (created) return { stored: event, isNew: true };
-    const found = await call('GetItem', () =>
-      client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: { pk: userKey(event.userId), sk: claimKey(event.eventId) },
-          ConsistentRead: true,
-        }),
-      ),
+    return items.map((item) => storedEventOf(userId, item));
+  };
+
+  /** Claims an event's key, or learns the version that holds it. */
+  const claim = async (entry: PositionedEvent): Promise<Claim> => {
+    const { event } = entry;
+    const answer = await call(
+      'PutItem',
+      async (): Promise<Exclude<Claim, { kind: 'taken' }> | { kind: 'taken'; item: Item | undefined }> => {
+        try {
+          await client.send(
+            new PutItemCommand({
+              TableName: tableName,
+              Item: eventItemOf(entry),
+              ConditionExpression: 'attribute_not_exists(pk)',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            }),
+          );
+          return { kind: 'stored' };
+        } catch (error) {
+          if (isConditionFailure(error)) return { kind: 'taken', item: error.Item };
+          if (isContentRefusal(error)) return { kind: 'refused', message: describeSdkError(error) };
+          throw error;
+        }
+      },
     );
-    if (found.Item === undefined) {
-      throw new EventStoreError('failed', `the claim of event ${event.eventId} exists but cannot be read`);
-    }
-    return { stored: eventOf(event.userId, found.Item), isNew: false };
-  };
-
-  const batchPut = async (items: readonly EventItem[]): Promise<void> => {
-    const chunks: EventItem[][] = [];
-    for (let i = 0; i < items.length; i += BATCH_WRITE_LIMIT)
-      chunks.push(items.slice(i, i + BATCH_WRITE_LIMIT));
-    await settleAll(chunks, PARALLEL_REQUESTS, async (chunk) => {
-      let requests = chunk.map((item) => ({ PutRequest: { Item: { ...item } } }));
-      for (let attempt = 1; requests.length > 0; attempt++) {
-        if (attempt > UNPROCESSED_ATTEMPTS) {
-          throw new EventStoreError('throttled', `BatchWriteItem left ${requests.length} items unprocessed`);
-        }
-        if (attempt > 1) await clock.sleep(25 * 2 ** (attempt - 2));
-        const response = await call('BatchWriteItem', () =>
-          client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } })),
-        );
-        requests = (response.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-      }
-    });
-  };
-
-  /** Writes a user-day counter from the events seen, unless a counter from more events is there. */
-  const writeCounter = (userId: string, day: DayKey, events: readonly ActivityEvent[]): Promise<boolean> =>
-    call(events.length === 0 ? 'DeleteItem' : 'PutItem', async () => {
-      const guard = {
-        ConditionExpression: 'attribute_not_exists(seen) OR seen <= :seen',
-        ExpressionAttributeValues: { ':seen': events.length },
-      };
-      const summary = dailyCountersOf(events)[0]?.summary;
-      try {
-        if (summary === undefined) {
-          await client.send(
-            new DeleteCommand({
+    if (answer.kind !== 'taken') return answer;
+    // Backends that do not return the item with the refusal (dynalite) are asked for it.
+    const item =
+      answer.item ??
+      (
+        await call('GetItem', () =>
+          client.send(
+            new GetItemCommand({
               TableName: tableName,
-              Key: { pk: userKey(userId), sk: counterKey(day) },
-              ...guard,
+              Key: keyOf(event.userId, eventKey(event.eventId)),
+              ConsistentRead: true,
             }),
-          );
-        } else {
-          await client.send(
-            new PutCommand({
-              TableName: tableName,
-              Item: counterItemOf(userId, day, summary, events.length),
-              ...guard,
-            }),
-          );
-        }
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
-    });
-
-  /** Recomputes a user-day counter from the day's stored events, read strongly consistent. */
-  const recomputeCounter = async (userId: string, day: DayKey): Promise<void> => {
-    for (let attempt = 1; attempt <= COUNTER_ATTEMPTS; attempt++) {
-      const items = await queryAll({
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :day)',
-        ExpressionAttributeValues: { ':pk': userKey(userId), ':day': dayEventsPrefix(day) },
-        ConsistentRead: true,
-      });
-      if (
-        await writeCounter(
-          userId,
-          day,
-          items.map((item) => eventOf(userId, item)),
+          ),
         )
-      )
-        return;
-      // A concurrent writer stored a counter from more events than this read saw: read again.
+      ).Item;
+    if (item === undefined) {
+      throw new EventStoreError('unavailable', `the claim of event ${event.eventId} exists but cannot be read yet`);
+    }
+    const stored = storedEventOf(event.userId, item);
+    return { kind: 'taken', stored: stored.event, origin: stored.origin };
+  };
+
+  /** The watermark a refused counter write met (raw sequence number), or `null` for none. */
+  const watermarkOf = async (contribution: CounterContribution, refusal: Item | undefined): Promise<string | null> => {
+    const name = watermarkAttribute(contribution.shard);
+    const item =
+      refusal ??
+      (
+            await call('GetItem', () =>
+              client.send(
+                new GetItemCommand({
+                  TableName: tableName,
+                  Key: counterKeyOf(contribution),
+                  ProjectionExpression: '#w',
+                  ExpressionAttributeNames: { '#w': name },
+                  ConsistentRead: true,
+                }),
+              ),
+            )
+          ).Item;
+    const stored = item?.[name]?.S;
+    return stored === undefined ? null : sequenceOfWatermark(stored);
+  };
+
+  /** Adds a contribution to its counter, past the watermark the counter holds for its shard. */
+  const addToCounter = async (contribution: CounterContribution): Promise<void> => {
+    let rest = contribution;
+    for (let attempt = 1; attempt <= COUNTER_ATTEMPTS; attempt++) {
+      const increment = incrementOf(rest);
+      if (increment === null) return;
+      const refusal = await call('UpdateItem', async () => {
+        try {
+          await client.send(
+            new UpdateItemCommand({
+              TableName: tableName,
+              Key: counterKeyOf(rest),
+              UpdateExpression: 'ADD n :n, q :q, v :one SET #w = :last',
+              ConditionExpression: 'attribute_not_exists(#w) OR #w < :first',
+              ExpressionAttributeNames: { '#w': watermarkAttribute(rest.shard) },
+              ExpressionAttributeValues: {
+                ':n': { N: String(increment.count) },
+                ':q': { N: increment.quantityMicros.toString() },
+                ':one': { N: '1' },
+                ':first': { S: sequenceKey(increment.first) },
+                ':last': { S: sequenceKey(increment.last) },
+              },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            }),
+          );
+          return null;
+        } catch (error) {
+          if (isConditionFailure(error)) return { item: error.Item };
+          throw error;
+        }
+      });
+      if (refusal === null) return;
+      // Another delivery of (some of) these records counted them first: add only what is left.
+      rest = uncounted(rest, await watermarkOf(rest, refusal.item));
     }
     throw new EventStoreError(
       'unavailable',
-      `the counter of ${day} kept changing during ${COUNTER_ATTEMPTS} attempts`,
+      `the counter of ${contribution.day} ${contribution.type} kept moving during ${COUNTER_ATTEMPTS} attempts`,
     );
   };
 
-  return {
-    async append(events) {
-      if (events.length === 0) return [];
-      const firsts = new Map<string, ActivityEvent>();
-      for (const event of events) if (!firsts.has(keyOf(event))) firsts.set(keyOf(event), event);
-      const claims = await settleAll([...firsts.values()], PARALLEL_REQUESTS, claim);
-      const claimed = new Map([...firsts.keys()].map((key, i) => [key, claims[i]!] as const));
-
-      const judged = new Set<string>();
-      const outcomes = events.map((event): AppendOutcome => {
-        const key = keyOf(event);
-        const { stored, isNew } = claimed.get(key)!;
-        const first = !judged.has(key);
-        judged.add(key);
-        if (first && isNew) return { kind: 'new' };
-        return sameContent(stored, event)
-          ? { kind: 'duplicate' }
-          : { kind: 'conflict', stored: { ...stored } };
-      });
-
-      // The stored versions go (again) into their days' collections: a crash may have stopped a
-      // previous delivery between the claim and this write.
-      const stored = claims.map((c) => c.stored);
-      await batchPut(stored.map(dayEventItemOf));
-      const touched = new Map<string, { userId: string; day: DayKey }>();
-      for (const event of stored) {
-        touched.set(JSON.stringify([event.userId, dayOf(event)]), {
-          userId: event.userId,
-          day: dayOf(event),
-        });
+  /** Sets one counter to what its events give, unless it changed since it was read. */
+  const overwriteCounter = async (
+    key: { userId: string; day: DayKey; type: string },
+    before: CounterState | undefined,
+    expected: ExpectedCounter | undefined,
+  ): Promise<boolean> => {
+    const condition =
+      before === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : before.version === null
+          ? { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(v)' }
+          : { ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': { N: String(before.version) } } };
+    return call(expected === undefined ? 'DeleteItem' : 'PutItem', async () => {
+      try {
+        if (expected === undefined) {
+          await client.send(new DeleteItemCommand({ TableName: tableName, Key: counterKeyOf(key), ...condition }));
+        } else {
+          await client.send(
+            new PutItemCommand({ TableName: tableName, Item: counterItemOf(expected, (before?.version ?? 0) + 1), ...condition }),
+          );
+        }
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
       }
-      await settleAll([...touched.values()], PARALLEL_REQUESTS, ({ userId, day }) =>
-        recomputeCounter(userId, day),
-      );
-      return outcomes;
+    });
+  };
+
+  const agrees = (counter: CounterState, expected: ExpectedCounter): boolean =>
+    counter.count === expected.count &&
+    counter.quantityMicros === expected.quantityMicros &&
+    counter.watermarks.size === expected.watermarks.size &&
+    [...counter.watermarks].every(([shard, mark]) => {
+      const want = expected.watermarks.get(shard);
+      return want !== undefined && sequenceKey(want) === sequenceKey(mark);
+    });
+
+  const idOf = (key: { day: DayKey; type: string }) => counterKey(key.day, key.type);
+
+  return {
+    async append(entries) {
+      if (entries.length === 0) return [];
+      const claims = await settleAll(firstOccurrences(entries), PARALLEL_REQUESTS, claim);
+      const plan = planAppend(entries, claims);
+      await settleAll(plan.contributions, PARALLEL_REQUESTS, addToCounter);
+      return plan.outcomes;
     },
 
     async quarantine(records: readonly QuarantinedRecord[]) {
@@ -319,7 +336,7 @@ export const createDynamoDbEventStore = (options: DynamoDbEventStoreOptions): Ev
           try {
             // The first entry of a record and reason stands: a redelivery does not move it.
             await client.send(
-              new PutCommand({
+              new PutItemCommand({
                 TableName: tableName,
                 Item: quarantineItemOf(record, retentionMs),
                 ConditionExpression: 'attribute_not_exists(pk)',
@@ -332,33 +349,49 @@ export const createDynamoDbEventStore = (options: DynamoDbEventStoreOptions): Ev
       );
     },
 
-    readDailyCounters: (userId, range) => readCounters(userId, range, false),
+    async readDailyCounters(userId, range) {
+      return dailyCountersOfTallies(await readCounterStates(userId, range, false));
+    },
 
-    readEvents: (userId, range) => readStoredEvents(userId, range, false),
+    async readEvents(userId, range) {
+      return (await readStoredEvents(userId, range, false)).map((stored) => stored.event);
+    },
 
     async readQuarantine(userId, limit) {
       if (limit <= 0) return [];
-      const now = clock.now();
       const items = await queryAll({
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': userKey(userId), ':prefix': QUARANTINE_PREFIX },
+        ExpressionAttributeValues: { ':pk': { S: userKey(userId) }, ':prefix': { S: QUARANTINE_PREFIX } },
       });
+      const at = now();
       // TTL deletes expired items up to days late: expiry is decided here, by the clock.
       return items
         .map((item) => quarantinedRecordOf(userId, item))
-        .filter((record) => record.quarantinedAt + retentionMs > now)
+        .filter((record) => record.quarantinedAt + retentionMs > at)
         .sort((a, b) => b.quarantinedAt - a.quarantinedAt || (a.recordId < b.recordId ? 1 : -1))
         .slice(0, limit);
     },
 
     async repairCounters(userId, range): Promise<CounterRepair> {
-      const [counters, events] = await Promise.all([
-        readCounters(userId, range, true),
-        readStoredEvents(userId, range, true),
-      ]);
-      const fixed = counterDrift(counters, dailyCountersOf(events));
-      await settleAll(fixed, PARALLEL_REQUESTS, (drift) => recomputeCounter(userId, drift.day));
-      return { userId, range, fixed };
+      let fixed: CounterRepair['fixed'] | null = null;
+      for (let attempt = 1; attempt <= COUNTER_ATTEMPTS; attempt++) {
+        // Counters first, then events: an append landing in between moves a counter's version,
+        // its overwrite is refused, and the next attempt reads both again.
+        const counters = await readCounterStates(userId, range, true);
+        const stored = await readStoredEvents(userId, range, true);
+        fixed ??= counterDrift(dailyCountersOfTallies(counters), dailyCountersOf(stored.map((s) => s.event)));
+        const have = new Map(counters.map((counter) => [idOf(counter), counter]));
+        const want = new Map(expectedCounters(stored).map((counter) => [idOf(counter), counter]));
+        const keys = new Map([...counters, ...want.values()].map((c) => [idOf(c), { userId, day: c.day, type: c.type }]));
+        const written = await settleAll([...keys], PARALLEL_REQUESTS, async ([id, key]) => {
+          const before = have.get(id);
+          const expected = want.get(id);
+          if (before !== undefined && expected !== undefined && agrees(before, expected)) return true;
+          return overwriteCounter(key, before, expected);
+        });
+        if (written.every(Boolean)) return { userId, range, fixed };
+      }
+      throw new EventStoreError('unavailable', `the counters of ${userId} kept changing during ${COUNTER_ATTEMPTS} repairs`);
     },
   };
 };

@@ -1,162 +1,159 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   type ActivityEvent,
-  type AttributeValue,
-  type DailyCounter,
+  type CounterKey,
+  type CounterTally,
   type DayKey,
-  dayKeyOf,
-  occurredAtMs,
+  type ExpectedCounter,
+  type FieldError,
   type QuarantinedRecord,
   type QuarantineReason,
-  type Summary,
-  type Tally,
+  type StoredEvent,
+  type StreamPosition,
+  sequenceKey,
 } from '@activity-history/core';
 
 /*
- * The items of the event store's table and their keys (docs/dynamodb-design.md). Domain objects
- * are mapped to these plain DTOs before marshalling and back after reading: lib-dynamodb refuses
- * class instances, `Map`s and `undefined`.
+ * The items of the event store's table and their keys (docs/dynamodb-design.md), written as
+ * DynamoDB attribute values by hand: every attribute is a string or a number, so nothing is left
+ * to a generic marshaller (which refuses integers beyond 2^53, reads prototype-named keys as
+ * inherited members, and costs CPU on every event). Attributes whose content the client chose
+ * (an event's attributes, a record's errors) are kept as JSON text: stored and returned exactly.
  */
+
+export type Item = Record<string, AttributeValue>;
 
 /** The partition of everything about one user. */
 export const userKey = (userId: string): string => `U#${userId}`;
-/** The claim of an idempotency key: one item per (`userId`, `eventId`), whatever the event's day. */
-export const claimKey = (eventId: string): string => `E#${eventId}`;
-/** Prefix of the stored events of one day: a strongly consistent Query reads them to recompute a counter. */
-export const dayEventsPrefix = (day: DayKey): string => `D#${day}#`;
-/** A stored event in its day's item collection. */
-export const dayEventKey = (day: DayKey, eventId: string): string => `D#${day}#${eventId}`;
-/** The counter of one user-day. */
-export const counterKey = (day: DayKey): string => `C#${day}`;
+/** An event, under its idempotency key: one item per (`userId`, `eventId`), whatever its day. */
+export const eventKey = (eventId: string): string => `E#${eventId}`;
+export const EVENT_PREFIX = 'E#';
+/** The counter of one user, day and type. */
+export const counterKey = (day: DayKey, type: string): string => `C#${day}#${type}`;
+/** The bounds of the counters of the days `first` to `last`: '~' sorts after every type character. */
+export const counterBounds = (first: DayKey, last: DayKey): readonly [string, string] => [`C#${first}#`, `C#${last}#~`];
 /** A quarantined record: one per record and reason. */
-export const quarantineKey = (recordId: string, reason: QuarantineReason): string =>
-  `Q#${reason}#${recordId}`;
+export const quarantineKey = (recordId: string, reason: QuarantineReason): string => `Q#${reason}#${recordId}`;
 export const QUARANTINE_PREFIX = 'Q#';
 
-/** An event as stored, both as a claim and in its day's collection. The user is in `pk`. */
-export interface EventItem {
-  readonly pk: string;
-  readonly sk: string;
-  readonly eventId: string;
-  readonly type: string;
-  readonly occurredAt: string;
-  readonly quantity: number;
-  readonly attributes: Record<string, AttributeValue>;
-  readonly day: DayKey;
+/** The attribute holding a counter's watermark for one shard (a {@link sequenceKey}). */
+export const watermarkAttribute = (shard: string): string => `w:${shard}`;
+const WATERMARK_PREFIX = 'w:';
+
+const text = (value: string): AttributeValue => ({ S: value });
+const number = (value: number | bigint): AttributeValue => ({ N: String(value) });
+
+const textOf = (item: Item, name: string): string => {
+  const value = item[name]?.S;
+  if (value === undefined) throw new TypeError(`item ${item.sk?.S ?? '?'} has no text attribute ${name}`);
+  return value;
+};
+const numberOf = (item: Item, name: string): string => item[name]?.N ?? '0';
+
+export const keyOf = (userId: string, sk: string): Item => ({ pk: text(userKey(userId)), sk: text(sk) });
+
+/** An event with the position of the record that stored it. */
+export const eventItemOf = ({ event, position }: { event: ActivityEvent; position: StreamPosition }): Item => {
+  const item: Item = {
+    ...keyOf(event.userId, eventKey(event.eventId)),
+    t: text(event.type),
+    at: text(event.occurredAt),
+    q: number(event.quantity),
+    os: text(position.shard),
+    oq: text(position.sequence),
+  };
+  if (Object.keys(event.attributes).length > 0) item.a = text(JSON.stringify(event.attributes));
+  return item;
+};
+
+export const storedEventOf = (userId: string, item: Item): StoredEvent => ({
+  event: {
+    eventId: textOf(item, 'sk').slice(EVENT_PREFIX.length),
+    userId,
+    type: textOf(item, 't'),
+    occurredAt: textOf(item, 'at'),
+    // The number was written from a double's shortest spelling: reading it gives the same double.
+    quantity: Number(numberOf(item, 'q')),
+    attributes: item.a?.S === undefined ? {} : JSON.parse(item.a.S),
+  },
+  origin: { shard: textOf(item, 'os'), sequence: textOf(item, 'oq') },
+});
+
+/** A counter as read: figures, version and watermarks (raw sequence numbers, per shard). */
+export interface CounterState extends CounterTally {
+  /** Absent on an item written by something other than this store. */
+  readonly version: number | null;
+  readonly watermarks: ReadonlyMap<string, string>;
 }
 
-/** A user-day counter: the summary of the day's stored events, and how many events it was computed from. */
-export interface CounterItem {
-  readonly pk: string;
-  readonly sk: string;
-  readonly day: DayKey;
-  readonly count: number;
-  readonly quantityMicros: number;
-  readonly byType: Record<string, { readonly count: number; readonly quantityMicros: number }>;
-  /**
-   * The number of stored events the summary was computed from. Events are never deleted, so a
-   * recomputation that saw fewer events than the stored counter is stale: the write's condition
-   * refuses it.
-   */
-  readonly seen: number;
-}
+/** The raw sequence number a watermark attribute holds. */
+export const sequenceOfWatermark = (stored: string): string => stored.slice(3);
+
+export const counterStateOf = (userId: string, item: Item): CounterState => {
+  const sk = textOf(item, 'sk');
+  const day = sk.slice(2, 12);
+  const watermarks = new Map<string, string>();
+  for (const [name, value] of Object.entries(item)) {
+    if (name.startsWith(WATERMARK_PREFIX) && value.S !== undefined) {
+      watermarks.set(name.slice(WATERMARK_PREFIX.length), sequenceOfWatermark(value.S));
+    }
+  }
+  const count = Number(numberOf(item, 'n'));
+  let quantityMicros: bigint;
+  try {
+    quantityMicros = BigInt(numberOf(item, 'q'));
+  } catch {
+    // Not an integer: written by something else. Repair rewrites it; until then it reads as drift.
+    quantityMicros = -1n;
+  }
+  return {
+    userId,
+    day,
+    type: sk.slice(13),
+    count: Number.isSafeInteger(count) ? count : -1,
+    quantityMicros,
+    version: item.v?.N === undefined ? null : Number(item.v.N),
+    watermarks,
+  };
+};
+
+/** A counter as repair writes it: the figures and watermarks its events give, one version on. */
+export const counterItemOf = (expected: ExpectedCounter, version: number): Item => {
+  const item: Item = {
+    ...keyOf(expected.userId, counterKey(expected.day, expected.type)),
+    n: number(expected.count),
+    q: number(expected.quantityMicros),
+    v: number(version),
+  };
+  for (const [shard, sequence] of expected.watermarks) item[watermarkAttribute(shard)] = text(sequenceKey(sequence));
+  return item;
+};
+
+export const counterKeyOf = (key: CounterKey): Item => keyOf(key.userId, counterKey(key.day, key.type));
 
 /** A quarantined record, expiring at `expiresAt` (epoch seconds, the table's TTL attribute). */
-export interface QuarantineItem {
-  readonly pk: string;
-  readonly sk: string;
-  readonly eventId: string | null;
-  readonly reason: QuarantineReason;
-  readonly errors: { readonly path: string; readonly message: string }[];
-  readonly payload: string;
-  readonly quarantinedAt: number;
-  readonly recordId: string;
-  readonly correlationId: string | null;
-  readonly expiresAt: number;
-}
-
-export const dayOf = (event: ActivityEvent): DayKey => dayKeyOf(occurredAtMs(event));
-
-export const claimItemOf = (event: ActivityEvent): EventItem => ({
-  ...eventFields(event),
-  sk: claimKey(event.eventId),
-});
-
-export const dayEventItemOf = (event: ActivityEvent): EventItem => ({
-  ...eventFields(event),
-  sk: dayEventKey(dayOf(event), event.eventId),
-});
-
-const eventFields = (event: ActivityEvent): Omit<EventItem, 'sk'> => ({
-  pk: userKey(event.userId),
-  eventId: event.eventId,
-  type: event.type,
-  occurredAt: event.occurredAt,
-  quantity: event.quantity,
-  attributes: { ...event.attributes },
-  day: dayOf(event),
-});
-
-export const eventOf = (userId: string, item: Record<string, unknown>): ActivityEvent => {
-  const stored = item as unknown as EventItem;
-  return {
-    eventId: stored.eventId,
-    userId,
-    type: stored.type,
-    occurredAt: stored.occurredAt,
-    quantity: stored.quantity,
-    attributes: { ...stored.attributes },
+export const quarantineItemOf = (record: QuarantinedRecord, retentionMs: number): Item => {
+  const item: Item = {
+    ...keyOf(record.userId, quarantineKey(record.recordId, record.reason)),
+    reason: text(record.reason),
+    errors: text(JSON.stringify(record.errors.map(({ path, message }) => ({ path, message })))),
+    payload: text(record.payload),
+    quarantinedAt: number(record.quarantinedAt),
+    recordId: text(record.recordId),
+    expiresAt: number(Math.ceil((record.quarantinedAt + retentionMs) / 1000)),
   };
+  if (record.eventId !== null) item.eventId = text(record.eventId);
+  if (record.correlationId !== null) item.correlationId = text(record.correlationId);
+  return item;
 };
 
-const tallyOf = (tally: Tally) => ({ count: tally.count, quantityMicros: tally.quantityMicros });
-
-export const counterItemOf = (userId: string, day: DayKey, summary: Summary, seen: number): CounterItem => ({
-  pk: userKey(userId),
-  sk: counterKey(day),
-  day,
-  count: summary.count,
-  quantityMicros: summary.quantityMicros,
-  byType: Object.fromEntries(Object.entries(summary.byType).map(([type, tally]) => [type, tallyOf(tally)])),
-  seen,
+export const quarantinedRecordOf = (userId: string, item: Item): QuarantinedRecord => ({
+  userId,
+  eventId: item.eventId?.S ?? null,
+  reason: textOf(item, 'reason') as QuarantineReason,
+  errors: (JSON.parse(textOf(item, 'errors')) as FieldError[]).map(({ path, message }) => ({ path, message })),
+  payload: item.payload?.S ?? '',
+  quarantinedAt: Number(numberOf(item, 'quarantinedAt')),
+  recordId: textOf(item, 'recordId'),
+  correlationId: item.correlationId?.S ?? null,
 });
-
-export const dailyCounterOf = (item: Record<string, unknown>): DailyCounter => {
-  const stored = item as unknown as CounterItem;
-  return {
-    day: stored.day,
-    summary: {
-      count: stored.count,
-      quantityMicros: stored.quantityMicros,
-      byType: Object.fromEntries(
-        Object.entries(stored.byType ?? {}).map(([type, tally]) => [type, tallyOf(tally)]),
-      ),
-    },
-  };
-};
-
-export const quarantineItemOf = (record: QuarantinedRecord, retentionMs: number): QuarantineItem => ({
-  pk: userKey(record.userId),
-  sk: quarantineKey(record.recordId, record.reason),
-  eventId: record.eventId,
-  reason: record.reason,
-  errors: record.errors.map((error) => ({ path: error.path, message: error.message })),
-  payload: record.payload,
-  quarantinedAt: record.quarantinedAt,
-  recordId: record.recordId,
-  correlationId: record.correlationId,
-  expiresAt: Math.ceil((record.quarantinedAt + retentionMs) / 1000),
-});
-
-export const quarantinedRecordOf = (userId: string, item: Record<string, unknown>): QuarantinedRecord => {
-  const stored = item as unknown as QuarantineItem;
-  return {
-    userId,
-    eventId: stored.eventId,
-    reason: stored.reason,
-    errors: stored.errors.map((error) => ({ path: error.path, message: error.message })),
-    payload: stored.payload,
-    quarantinedAt: stored.quarantinedAt,
-    recordId: stored.recordId,
-    correlationId: stored.correlationId,
-  };
-};

@@ -1,21 +1,35 @@
 import {
   type ActivityEvent,
   type AppendOutcome,
+  type Claim,
   type Clock,
+  type CounterContribution,
+  type CounterDrift,
+  type CounterKey,
   type CounterRepair,
+  type CounterTally,
+  compareSequences,
   counterDrift,
   type DailyCounter,
   type DayKey,
   type DayRange,
   dailyCountersOf,
-  dayKeyOf,
+  dailyCountersOfTallies,
   dayKeyStart,
   type EventStore,
   EventStoreError,
+  type ExpectedCounter,
+  expectedCounters,
+  firstOccurrences,
+  incrementOf,
   occurredAtMs,
+  type PositionedEvent,
+  planAppend,
   type QuarantinedRecord,
+  type StoredEvent,
   type Summary,
-  sameContent,
+  settleAll,
+  uncounted,
 } from '@activity-history/core';
 import { systemClock } from './clock.js';
 
@@ -30,32 +44,69 @@ export interface MemoryEventStoreOptions {
   readonly quarantineRetentionMs?: number;
 }
 
-/** The store's fault switches: each one turns a later operation into the failure a real store has. */
+/** What a store write is for: the claim of an event's key, a counter, a quarantined record. */
+export type WriteKind = 'claim' | 'counter' | 'quarantine';
+
+/**
+ * A fault of the writes that follow, counted from 0 when armed:
+ * - `crash`: the process dies after `afterWrites` writes: every later write fails, unapplied,
+ *   until the fault is cleared;
+ * - `lostAnswer`: write `atWrite` is applied, but its answer is lost (the caller sees a failure);
+ * - `failOne`: write `atWrite` fails unapplied; the writes after it succeed.
+ */
+export type WriteFault =
+  | { readonly kind: 'crash'; readonly afterWrites: number }
+  | { readonly kind: 'lostAnswer'; readonly atWrite: number }
+  | { readonly kind: 'failOne'; readonly atWrite: number };
+
+/** A write held back before it reaches the store: a zombie whose request lands late. */
+export interface HeldWrite {
+  /** Resolves when the write has reached the hold. */
+  readonly reached: Promise<void>;
+  /** Lets the write through. */
+  release(): void;
+}
+
+/** The store's fault switches: each one turns later operations into the failures a real store has. */
 export interface EventStoreFaults {
-  /**
-   * Lets `n` more internal writes succeed, then fails the next one with `EventStoreError('unavailable')`,
-   * once: a crash between any two writes. Writes are one per event item, one per counter item and
-   * one per quarantined record.
-   */
+  /** Arms a write fault (see {@link WriteFault}); it replaces one armed before. */
+  injectWriteFault(fault: WriteFault): void;
+  /** Disarms the write fault, leaving throttling and holds as they are. */
+  disarmWriteFault(): void;
+  /** Shorthand for `injectWriteFault({ kind: 'failOne', atWrite: n })`: the write after `n` fails, once. */
   crashAfterWrites(n: number): void;
-  /** Throttles the next `count` write calls (`append`, `quarantine`, `repairCounters`), all of them, or none. */
+  /** Holds the next write of a kind until released. */
+  holdNextWrite(kind: WriteKind): HeldWrite;
+  /** Refuses, for their own content, the events for which `reason` gives a message. */
+  refuseEvents(reason: ((event: ActivityEvent) => string | null) | null): void;
+  /** Throttles the next `count` calls (`append`, `quarantine`, `repairCounters`), all of them, or none. */
   throttle(mode: number | 'always' | 'off'): void;
-  /** Clears every fault. */
+  /** Clears every fault and releases held writes. */
   clear(): void;
 }
 
 /** The in-memory event store, with what tests and drills need beyond the port. */
 export interface MemoryEventStore extends EventStore {
   readonly faults: EventStoreFaults;
-  /** Overwrites (or, with `null`, deletes) a counter behind the store's back: drift, for drills. */
+  /**
+   * Overwrites (or, with `null`, deletes) the figures of a user-day's counters behind the store's
+   * back, leaving its watermarks: drift, for drills and repair tests.
+   */
   tamperCounter(userId: string, day: DayKey, summary: Summary | null): Promise<void>;
+  /** Sets (or, with `null`, removes) one counter's watermark for a shard behind the store's back. */
+  tamperWatermark(userId: string, day: DayKey, type: string, shard: string, sequence: string | null): Promise<void>;
   /** Internal writes done so far. */
   writes(): number;
 }
 
-interface UserEvents {
-  readonly byId: Map<string, ActivityEvent>;
-  readonly byDay: Map<DayKey, Map<string, ActivityEvent>>;
+interface CounterState {
+  readonly day: DayKey;
+  readonly type: string;
+  count: number;
+  quantityMicros: bigint;
+  /** Bumped by every write, so that repair can tell a counter changed under it. */
+  version: number;
+  readonly watermarks: Map<string, string>;
 }
 
 interface QuarantineEntry {
@@ -69,65 +120,72 @@ const copy = <T>(value: T): T => structuredClone(value);
 
 const inRange = (ms: number, range: DayRange): boolean => ms >= range.from && ms < range.to;
 
+const counterId = (day: DayKey, type: string): string => `${day}#${type}`;
+
+/** Calls in flight at once within one store call, as a real store's client would keep. */
+const PARALLEL_WRITES = 8;
+/** Attempts at one counter while other writers keep moving it; then the append is retried. */
+const COUNTER_ATTEMPTS = 8;
+
 /**
- * An event store over plain maps. It mirrors the design of a real one so that its faults mean
- * something: stored events are the source of truth, keyed by (`userId`, `eventId`) and written one by
- * one with a condition (the first version stands); then each user-day the call touched (duplicates'
- * days too, so a redelivery heals a crash) gets its counter recomputed from the stored events. A crash
- * between any two writes therefore leaves events right and at worst some counters stale, and
- * appending the same events again makes everything exact. It serves local mode's `memory` backend.
+ * An event store over maps that follows the same counting protocol as the DynamoDB store, write
+ * for write, so that its faults mean what they mean there (core `planAppend`): each event claims
+ * its key with the position of the record that carried it (the first version stands); then each
+ * (day, type) counter takes the call's new events of a shard in one conditional write that moves
+ * the shard's watermark past them. A crash between any two writes, a lost answer, a zombie write
+ * landing late or a redelivery cut differently therefore leave counters exact. It serves local
+ * mode's `memory` backend.
  *
  * @example
  * ```ts
  * const store = createMemoryEventStore({ clock });
- * await store.append([event]); // [{ kind: 'new' }]
- * store.faults.crashAfterWrites(1);
- * await store.append([other]); // throws EventStoreError('unavailable') after writing the event, before its counter
- * await store.append([other]); // [{ kind: 'duplicate' }], and the counter is healed
+ * const position = { shard: 'shardId-000000000000', sequence: '1' };
+ * await store.append([{ event, position }]); // [{ kind: 'new' }]
+ * await store.append([{ event, position }]); // [{ kind: 'duplicate' }], counted once
  * ```
  */
 export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): MemoryEventStore => {
   const clock = options.clock ?? systemClock;
   const retentionMs = options.quarantineRetentionMs ?? DEFAULT_QUARANTINE_RETENTION_MS;
-  const events = new Map<string, UserEvents>();
-  const counters = new Map<string, Map<DayKey, Summary>>();
+  const events = new Map<string, Map<string, StoredEvent>>();
+  const counters = new Map<string, Map<string, CounterState>>();
   const quarantined = new Map<string, Map<string, QuarantineEntry>>();
   let writeCount = 0;
   let quarantineSeq = 0;
-  let crashAfter: number | null = null;
+  let fault: { readonly armed: WriteFault; seen: number } | null = null;
+  let refusal: ((event: ActivityEvent) => string | null) | null = null;
   let throttle: number | 'always' = 0;
+  const holds = new Map<WriteKind, { gate: Promise<void>; arrive: () => void; release: () => void }>();
 
-  const userEvents = (userId: string): UserEvents => {
-    let user = events.get(userId);
-    if (user === undefined) {
-      user = { byId: new Map(), byDay: new Map() };
-      events.set(userId, user);
+  const within = <V>(map: Map<string, Map<string, V>>, userId: string): Map<string, V> => {
+    let inner = map.get(userId);
+    if (inner === undefined) {
+      inner = new Map();
+      map.set(userId, inner);
     }
-    return user;
+    return inner;
   };
 
-  const userCounters = (userId: string): Map<DayKey, Summary> => {
-    let days = counters.get(userId);
-    if (days === undefined) {
-      days = new Map();
-      counters.set(userId, days);
-    }
-    return days;
-  };
+  const injected = (what: string) => new EventStoreError('unavailable', `injected fault: ${what}`);
 
-  /** Every write passes here: the crash fault fires between two writes. */
-  const write = async (apply: () => void): Promise<void> => {
-    if (crashAfter !== null) {
-      if (crashAfter === 0) {
-        crashAfter = null;
-        throw new EventStoreError('unavailable', `injected crash after ${writeCount} writes`);
-      }
-      crashAfter--;
+  /** Every write passes here: faults and holds act between writes, as on a real connection. */
+  const write = async <T>(kind: WriteKind, apply: () => T): Promise<T> => {
+    const hold = holds.get(kind);
+    if (hold !== undefined) {
+      holds.delete(kind);
+      hold.arrive();
+      await hold.gate;
     }
-    apply();
+    const index = fault === null ? -1 : fault.seen++;
+    const armed = fault?.armed;
+    if (armed?.kind === 'crash' && index >= armed.afterWrites) throw injected(`crashed after ${armed.afterWrites} writes`);
+    if (armed?.kind === 'failOne' && index === armed.atWrite) throw injected(`write ${index} failed`);
+    const result = apply();
     writeCount++;
     // A real store answers each write asynchronously: yielding lets concurrent calls interleave here.
     await Promise.resolve();
+    if (armed?.kind === 'lostAnswer' && index === armed.atWrite) throw injected(`the answer to write ${index} was lost`);
+    return result;
   };
 
   const checkThrottle = (operation: string): void => {
@@ -137,88 +195,114 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
     }
   };
 
-  const recomputeCounter = (userId: string, day: DayKey): Promise<void> =>
-    write(() => {
-      const dayEvents = events.get(userId)?.byDay.get(day);
-      const summary = dayEvents === undefined ? undefined : dailyCountersOf(dayEvents.values())[0]?.summary;
-      if (summary === undefined) counters.get(userId)?.delete(day);
-      else userCounters(userId).set(day, summary);
+  /** The conditional put of one key: stores the event with its origin unless the key is taken. */
+  const claim = ({ event, position }: PositionedEvent): Promise<Claim> =>
+    write('claim', (): Claim => {
+      const refused = refusal?.(event) ?? null;
+      if (refused !== null) return { kind: 'refused', message: refused };
+      const user = within(events, event.userId);
+      const stored = user.get(event.eventId);
+      if (stored !== undefined) return { kind: 'taken', stored: copy(stored.event), origin: stored.origin };
+      user.set(event.eventId, { event: copy(event), origin: { ...position } });
+      return { kind: 'stored' };
     });
 
-  /** The conditional put of one event: stores it unless its key exists, and says what it found. */
-  const putEvent = async (event: ActivityEvent): Promise<AppendOutcome> => {
-    let outcome: AppendOutcome = { kind: 'new' };
-    await write(() => {
-      const user = userEvents(event.userId);
-      const stored = user.byId.get(event.eventId);
-      if (stored !== undefined) {
-        outcome = sameContent(stored, event)
-          ? { kind: 'duplicate' }
-          : { kind: 'conflict', stored: copy(stored) };
-        return;
+  const counterOf = (userId: string, day: DayKey, type: string): CounterState | undefined =>
+    counters.get(userId)?.get(counterId(day, type));
+
+  /**
+   * Adds a contribution to its counter: one conditional write that requires the shard's watermark
+   * below the first item; a refusal answers with the watermark, and the rest is tried again.
+   */
+  const addToCounter = async (contribution: CounterContribution): Promise<void> => {
+    let rest = contribution;
+    for (let attempt = 1; attempt <= COUNTER_ATTEMPTS; attempt++) {
+      const increment = incrementOf(rest);
+      if (increment === null) return;
+      const refusedAt = await write('counter', (): string | null => {
+        const { userId, day, type, shard } = rest;
+        const counter = counterOf(userId, day, type);
+        const mark = counter?.watermarks.get(shard);
+        if (mark !== undefined && compareSequences(mark, increment.first) >= 0) return mark;
+        const state = counter ?? { day, type, count: 0, quantityMicros: 0n, version: 0, watermarks: new Map() };
+        state.count += increment.count;
+        state.quantityMicros += increment.quantityMicros;
+        state.version++;
+        state.watermarks.set(shard, increment.last);
+        within(counters, userId).set(counterId(day, type), state);
+        return null;
+      });
+      if (refusedAt === null) return;
+      rest = uncounted(rest, refusedAt);
+    }
+    throw new EventStoreError('unavailable', `the counter of ${contribution.day} ${contribution.type} kept moving`);
+  };
+
+  const storedIn = (userId: string, range: DayRange): StoredEvent[] =>
+    [...(events.get(userId)?.values() ?? [])].filter((stored) => inRange(occurredAtMs(stored.event), range));
+
+  const talliesIn = (userId: string, range: DayRange): CounterTally[] =>
+    [...(counters.get(userId)?.values() ?? [])]
+      .filter((counter) => inRange(dayKeyStart(counter.day), range))
+      .map(({ day, type, count, quantityMicros }) => ({ userId, day, type, count, quantityMicros }));
+
+  /** Sets one counter to what its events say, unless it changed since `version` was read. */
+  const overwriteCounter = (key: CounterKey, version: number, expected: ExpectedCounter | undefined) =>
+    write('counter', (): boolean => {
+      const { userId, day, type } = key;
+      const counter = counterOf(userId, day, type);
+      if ((counter?.version ?? 0) !== version) return false;
+      if (expected === undefined) counters.get(userId)?.delete(counterId(day, type));
+      else {
+        within(counters, userId).set(counterId(day, type), {
+          day,
+          type,
+          count: expected.count,
+          quantityMicros: expected.quantityMicros,
+          version: version + 1,
+          watermarks: new Map(expected.watermarks),
+        });
       }
-      const day = dayKeyOf(occurredAtMs(event));
-      const kept = copy(event);
-      user.byId.set(event.eventId, kept);
-      const dayEvents = user.byDay.get(day) ?? new Map<string, ActivityEvent>();
-      dayEvents.set(event.eventId, kept);
-      user.byDay.set(day, dayEvents);
+      return true;
     });
-    return outcome;
-  };
 
-  const readCounters = (userId: string, range: DayRange): DailyCounter[] =>
-    [...(counters.get(userId) ?? new Map<DayKey, Summary>()).entries()]
-      .filter(([day]) => inRange(dayKeyStart(day), range))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([day, summary]) => ({ day, summary: copy(summary) }));
-
-  const readStoredEvents = (userId: string, range: DayRange): ActivityEvent[] => {
-    const user = events.get(userId);
-    if (user === undefined) return [];
-    return [...user.byDay.entries()]
-      .filter(([day]) => inRange(dayKeyStart(day), range))
-      .flatMap(([, dayEvents]) => [...dayEvents.values()].map(copy));
-  };
+  /** Whether a counter holds what its events say, watermarks included. */
+  const agrees = (counter: CounterState, expected: ExpectedCounter): boolean =>
+    counter.count === expected.count &&
+    counter.quantityMicros === expected.quantityMicros &&
+    counter.watermarks.size === expected.watermarks.size &&
+    [...counter.watermarks].every(([shard, mark]) => expected.watermarks.get(shard) === mark);
 
   const expired = (record: QuarantinedRecord): boolean => record.quarantinedAt + retentionMs <= clock.now();
 
   return {
-    async append(batch) {
+    async append(entries) {
       checkThrottle('append');
-      const outcomes: AppendOutcome[] = [];
-      const touched = new Map<string, Set<DayKey>>();
-      for (const event of batch) {
-        outcomes.push(await putEvent(event));
-        const days = touched.get(event.userId) ?? new Set<DayKey>();
-        days.add(dayKeyOf(occurredAtMs(event)));
-        touched.set(event.userId, days);
-      }
-      for (const [userId, days] of touched) {
-        for (const day of days) await recomputeCounter(userId, day);
-      }
-      return outcomes;
+      if (entries.length === 0) return [];
+      const claims = await settleAll(firstOccurrences(entries), PARALLEL_WRITES, claim);
+      const plan = planAppend(entries, claims);
+      await settleAll(plan.contributions, PARALLEL_WRITES, addToCounter);
+      return plan.outcomes;
     },
 
     async quarantine(records) {
       checkThrottle('quarantine');
-      for (const record of records) {
-        await write(() => {
-          const entries = quarantined.get(record.userId) ?? new Map<string, QuarantineEntry>();
+      await settleAll(records, PARALLEL_WRITES, (record) =>
+        write('quarantine', () => {
+          const entries = within(quarantined, record.userId);
           const key = `${record.recordId}\u0000${record.reason}`;
           // Idempotent per record and reason: a redelivered record keeps its first entry.
           if (!entries.has(key)) entries.set(key, { record: copy(record), seq: quarantineSeq++ });
-          quarantined.set(record.userId, entries);
-        });
-      }
+        }),
+      );
     },
 
-    async readDailyCounters(userId, range) {
-      return readCounters(userId, range);
+    async readDailyCounters(userId, range): Promise<DailyCounter[]> {
+      return dailyCountersOfTallies(talliesIn(userId, range));
     },
 
     async readEvents(userId, range) {
-      return readStoredEvents(userId, range);
+      return storedIn(userId, range).map((stored) => copy(stored.event));
     },
 
     async readQuarantine(userId, limit) {
@@ -233,31 +317,98 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
 
     async repairCounters(userId, range): Promise<CounterRepair> {
       checkThrottle('repairCounters');
-      const drift = counterDrift(
-        readCounters(userId, range),
-        dailyCountersOf(readStoredEvents(userId, range)),
-      );
-      for (const { day } of drift) await recomputeCounter(userId, day);
-      return { userId, range, fixed: drift };
+      let fixed: CounterDrift[] | null = null;
+      for (let attempt = 1; attempt <= COUNTER_ATTEMPTS; attempt++) {
+        // Counters first, then events: an append that lands in between moves a counter's
+        // version, its overwrite below is refused, and the next attempt reads again.
+        const have = new Map(
+          [...(counters.get(userId)?.values() ?? [])]
+            .filter((counter) => inRange(dayKeyStart(counter.day), range))
+            .map((counter) => [counterId(counter.day, counter.type), { ...counter, watermarks: new Map(counter.watermarks) }]),
+        );
+        const stored = storedIn(userId, range);
+        fixed ??= counterDrift(
+          dailyCountersOfTallies([...have.values()].map((c) => ({ userId, ...c }))),
+          dailyCountersOf(stored.map((s) => s.event)),
+        );
+        const want = new Map(expectedCounters(stored).map((c) => [counterId(c.day, c.type), c]));
+        const keys = new Map<string, CounterKey>([...have.values(), ...want.values()].map((c) => [counterId(c.day, c.type), { userId, day: c.day, type: c.type }]));
+        const outcomes = await settleAll([...keys], PARALLEL_WRITES, async ([id, key]) => {
+          const now = have.get(id);
+          const target = want.get(id);
+          if (now !== undefined && target !== undefined && agrees(now, target)) return true;
+          return overwriteCounter(key, now?.version ?? 0, target);
+        });
+        if (outcomes.every(Boolean)) return { userId, range, fixed };
+      }
+      throw new EventStoreError('unavailable', `the counters of ${userId} kept changing during ${COUNTER_ATTEMPTS} repairs`);
     },
 
     async tamperCounter(userId, day, summary) {
-      if (summary === null) counters.get(userId)?.delete(day);
-      else userCounters(userId).set(day, copy(summary));
+      const mine = within(counters, userId);
+      for (const [id, counter] of mine) {
+        if (counter.day !== day) continue;
+        if (summary === null) {
+          mine.delete(id);
+          continue;
+        }
+        const tally = summary.byType.get(counter.type);
+        counter.count = tally?.count ?? 0;
+        counter.quantityMicros = tally?.quantityMicros ?? 0n;
+        counter.version++;
+      }
+      for (const [type, tally] of summary?.byType ?? []) {
+        if (!mine.has(counterId(day, type))) {
+          mine.set(counterId(day, type), { day, type, ...tally, version: 1, watermarks: new Map() });
+        }
+      }
+    },
+
+    async tamperWatermark(userId, day, type, shard, sequence) {
+      const mine = within(counters, userId);
+      const counter = mine.get(counterId(day, type)) ?? { day, type, count: 0, quantityMicros: 0n, version: 0, watermarks: new Map() };
+      if (sequence === null) counter.watermarks.delete(shard);
+      else counter.watermarks.set(shard, sequence);
+      counter.version++;
+      mine.set(counterId(day, type), counter);
     },
 
     writes: () => writeCount,
 
     faults: {
+      injectWriteFault(armed) {
+        fault = { armed, seen: 0 };
+      },
+      disarmWriteFault() {
+        fault = null;
+      },
       crashAfterWrites(n) {
-        crashAfter = Math.max(0, Math.floor(n));
+        fault = { armed: { kind: 'failOne', atWrite: Math.max(0, Math.floor(n)) }, seen: 0 };
+      },
+      holdNextWrite(kind) {
+        let arrive = () => {};
+        let release = () => {};
+        const reached = new Promise<void>((resolve) => {
+          arrive = resolve;
+        });
+        const gate = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        holds.set(kind, { gate, arrive, release });
+        return { reached, release };
+      },
+      refuseEvents(reason) {
+        refusal = reason;
       },
       throttle(mode) {
         throttle = mode === 'off' ? 0 : mode;
       },
       clear() {
-        crashAfter = null;
+        fault = null;
+        refusal = null;
         throttle = 0;
+        for (const hold of holds.values()) hold.release();
+        holds.clear();
       },
     },
   };

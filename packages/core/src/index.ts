@@ -48,7 +48,7 @@ export {
 export { ActivityHistoryError, EventStoreError, type EventStoreFailure, MetricsReadError } from './errors.js';
 export type { FieldError } from './field-error.js';
 export type { Clock } from './ports/clock.js';
-export type { AppendOutcome, CounterRepair, EventStore } from './ports/event-store.js';
+export type { AppendOutcome, CounterRepair, EventStore, PositionedEvent } from './ports/event-store.js';
 export type { EventStream, PublishOutcome } from './ports/event-stream.js';
 export type { HistoryApi } from './ports/history-api.js';
 export {
@@ -69,6 +69,28 @@ export {
   truncatePayload,
 } from './quarantine.js';
 export { err, ok, type Result } from './result.js';
+export { settleAll } from './settle-all.js';
+export { assertNever } from './assert-never.js';
+export {
+  type AppendPlan,
+  type Claim,
+  type CountedItem,
+  type CounterContribution,
+  type CounterIncrement,
+  type CounterKey,
+  type CounterTally,
+  countedDayOf,
+  dailyCountersOfTallies,
+  type ExpectedCounter,
+  eventKeyOf,
+  expectedCounters,
+  firstOccurrences,
+  incrementOf,
+  planAppend,
+  type StoredEvent,
+  uncounted,
+} from './counter-contribution.js';
+export { compareSequences, samePosition, sequenceKey, type StreamPosition } from './stream-position.js';
 export {
   type CheckStatus,
   DEFAULT_THRESHOLDS,

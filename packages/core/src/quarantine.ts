@@ -4,15 +4,18 @@ import type { FieldError } from './field-error.js';
  * Why a record was set aside. Stable codes: new ones may be added, none renamed.
  * - `invalid_event`: an event that fails the schema;
  * - `conflict`: an event whose key was stored before with different content (the first stands);
- * - `malformed_record`: stream data that is not an event at all.
+ * - `malformed_record`: stream data that is not an event at all;
+ * - `unstorable` (v1.1): the store refused the event for its own content while it took the
+ *   invocation's other writes (a refusal of every write is an outage, retried instead).
  */
-export type QuarantineReason = 'invalid_event' | 'conflict' | 'malformed_record';
+export type QuarantineReason = 'invalid_event' | 'conflict' | 'malformed_record' | 'unstorable';
 
 /** Every quarantine reason. */
 export const QUARANTINE_REASONS: readonly QuarantineReason[] = [
   'invalid_event',
   'conflict',
   'malformed_record',
+  'unstorable',
 ];
 
 /** The longest raw payload kept with a quarantined record, in characters. */

@@ -22,12 +22,14 @@ export interface StreamEnvelope {
  *
  * @example
  * ```ts
- * const record: IncomingRecord = { recordId: '4959...', partitionKey: 'u-1', data: bytes, arrivedAt: Date.now() };
+ * const record: IncomingRecord = { recordId: '4959...', shard: 'shardId-000000000000', partitionKey: 'u-1', data: bytes, arrivedAt: Date.now() };
  * ```
  */
 export interface IncomingRecord {
-  /** The stream's identifier for the record (the Kinesis sequence number). */
+  /** The stream's identifier for the record: its sequence number in its shard (decimal digits). */
   readonly recordId: string;
+  /** The shard the record was read from (a Kinesis shard id). */
+  readonly shard: string;
   readonly partitionKey: string;
   /** The record's data, already base64-decoded. */
   readonly data: Uint8Array;

@@ -1,95 +1,182 @@
 import type { DayKey, Summary } from '@activity-history/core';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { counterItemOf, counterKey, userKey } from '../dynamodb-items.js';
+import {
+  type AttributeValue,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { counterBounds, counterKey, keyOf, userKey, watermarkAttribute } from '../dynamodb-items.js';
+import { sequenceKey } from '@activity-history/core';
 
 const WRITE_COMMANDS = /^(Put|Update|Delete|BatchWrite|TransactWrite)(Item|Items)?Command$/;
 
-/** Crash injection on a DynamoDB client, see {@link injectDynamoDbCrash}. */
-export interface DynamoDbCrash {
-  /**
-   * Lets `n` more write requests through, then fails the next one as a lost connection would,
-   * once: the process "dies" between two writes.
-   */
-  crashAfterWrites(n: number): void;
-  /** Disarms a crash that has not fired. */
-  clear(): void;
+/** What a store write is for, read from the key it writes. */
+export type DynamoDbWriteKind = 'claim' | 'counter' | 'quarantine';
+
+/** A fault of the write requests that follow, counted from 0 when armed (see {@link injectDynamoDbFaults}). */
+export type DynamoDbWriteFault =
+  | { readonly kind: 'crash'; readonly afterWrites: number }
+  | { readonly kind: 'lostAnswer'; readonly atWrite: number }
+  | { readonly kind: 'failOne'; readonly atWrite: number };
+
+/** Fault switches on a DynamoDB client, see {@link injectDynamoDbFaults}. */
+export interface DynamoDbFaults {
+  /** Arms a write fault; it replaces one armed before. */
+  injectWriteFault(fault: DynamoDbWriteFault): void;
+  /** Disarms the write fault. */
+  disarm(): void;
+  /** Holds the next write request of a kind until released: a zombie whose request lands late. */
+  holdNextWrite(kind: DynamoDbWriteKind): { readonly reached: Promise<void>; release(): void };
   /** Write requests sent through the client so far. */
   writes(): number;
 }
 
+const kindOf = (input: { Item?: Record<string, AttributeValue>; Key?: Record<string, AttributeValue> }) => {
+  const sk = (input.Item ?? input.Key)?.sk?.S ?? '';
+  return sk.startsWith('C#') ? 'counter' : sk.startsWith('Q#') ? 'quarantine' : 'claim';
+};
+
+const lostConnection = (what: string) =>
+  Object.assign(new Error(`injected fault: ${what}`), { code: 'ECONNRESET' });
+
 /**
- * Adds a crash switch to a DynamoDB client (and every document client over it) through the SDK's
- * own middleware stack: the request is never sent, and the caller sees the network error a dead
- * connection gives (`ECONNRESET`). Requests go to the real backend otherwise.
+ * Adds fault switches to a DynamoDB client (and every document client over it) through the SDK's
+ * own middleware stack, so that requests otherwise reach the real backend: a crash (no later
+ * write is sent), a lost answer (the write is sent and applied, then the caller sees `ECONNRESET`),
+ * one failed write among successful ones, and a write held back until released.
  *
  * @example
  * ```ts
- * const { client, document } = createDynamoDbClients();
- * const crash = injectDynamoDbCrash(client);
- * crash.crashAfterWrites(3);
- * await store.append(events); // rejects with EventStoreError('unavailable') at the fourth write
+ * const { client } = createDynamoDbClients();
+ * const faults = injectDynamoDbFaults(client);
+ * faults.injectWriteFault({ kind: 'lostAnswer', atWrite: 3 });
+ * await store.append(records); // rejects with EventStoreError('unavailable'); the fourth write landed
  * ```
  */
-export const injectDynamoDbCrash = (client: DynamoDBClient): DynamoDbCrash => {
-  let remaining: number | null = null;
+export const injectDynamoDbFaults = (client: DynamoDBClient): DynamoDbFaults => {
+  let fault: { readonly armed: DynamoDbWriteFault; seen: number } | null = null;
   let writes = 0;
+  const holds = new Map<DynamoDbWriteKind, { gate: Promise<void>; arrive: () => void }>();
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      if (WRITE_COMMANDS.test(context.commandName ?? '')) {
-        if (remaining === 0) {
-          remaining = null;
-          throw Object.assign(new Error('injected crash: the connection was lost before the write'), {
-            code: 'ECONNRESET',
-          });
-        }
-        if (remaining !== null) remaining--;
-        writes++;
+      if (!WRITE_COMMANDS.test(context.commandName ?? '')) return next(args);
+      const kind = kindOf(args.input as Parameters<typeof kindOf>[0]);
+      const hold = holds.get(kind);
+      if (hold !== undefined) {
+        holds.delete(kind);
+        hold.arrive();
+        await hold.gate;
       }
-      return next(args);
+      const index = fault === null ? -1 : fault.seen++;
+      const armed = fault?.armed;
+      if (armed?.kind === 'crash' && index >= armed.afterWrites) throw lostConnection(`crashed after ${armed.afterWrites} writes`);
+      if (armed?.kind === 'failOne' && index === armed.atWrite) throw lostConnection(`write ${index} failed`);
+      writes++;
+      const result = await next(args);
+      if (armed?.kind === 'lostAnswer' && index === armed.atWrite) throw lostConnection(`the answer to write ${index} was lost`);
+      return result;
     },
-    { step: 'initialize', name: 'activityHistoryCrashInjection' },
+    { step: 'initialize', name: 'activityHistoryFaultInjection' },
   );
   return {
-    crashAfterWrites(n) {
-      remaining = Math.max(0, Math.floor(n));
+    injectWriteFault(armed) {
+      fault = { armed, seen: 0 };
     },
-    clear() {
-      remaining = null;
+    disarm() {
+      fault = null;
+    },
+    holdNextWrite(kind) {
+      let arrive = () => {};
+      let release = () => {};
+      const reached = new Promise<void>((resolve) => {
+        arrive = resolve;
+      });
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      holds.set(kind, { gate, arrive });
+      return { reached, release };
     },
     writes: () => writes,
   };
 };
 
 /**
- * Overwrites (or deletes, with `null`) the figures of a user-day counter behind the store's back,
- * as a bug or a hand edit would: the store's own bookkeeping (`seen`) is left as it was.
+ * Overwrites (or deletes, with `null`) the figures of a user-day's counters behind the store's
+ * back, as a bug or a hand edit would: their watermarks are left as they were.
  *
  * @example
  * ```ts
- * await tamperDynamoDbCounter(document, 'activity-history', 'u-1', '2026-03-02', null);
+ * await tamperDynamoDbCounter(client, 'activity-history', 'u-1', '2026-03-02', null);
  * ```
  */
 export const tamperDynamoDbCounter = async (
-  document: DynamoDBDocumentClient,
+  client: DynamoDBClient,
   tableName: string,
   userId: string,
   day: DayKey,
   summary: Summary | null,
 ): Promise<void> => {
-  const Key = { pk: userKey(userId), sk: counterKey(day) };
-  if (summary === null) {
-    await document.send(new DeleteCommand({ TableName: tableName, Key }));
-    return;
-  }
-  const { count, quantityMicros, byType } = counterItemOf(userId, day, summary, 0);
-  await document.send(
-    new UpdateCommand({
+  const [low, high] = counterBounds(day, day);
+  const page = await client.send(
+    new QueryCommand({
       TableName: tableName,
-      Key,
-      UpdateExpression: 'SET #day = :day, #count = :count, quantityMicros = :q, byType = :byType',
-      ExpressionAttributeNames: { '#day': 'day', '#count': 'count' },
-      ExpressionAttributeValues: { ':day': day, ':count': count, ':q': quantityMicros, ':byType': byType },
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+      ExpressionAttributeValues: { ':pk': { S: userKey(userId) }, ':low': { S: low }, ':high': { S: high } },
+      ConsistentRead: true,
+    }),
+  );
+  const types = new Set([...(page.Items ?? []).map((item) => item.sk!.S!.slice(13)), ...(summary?.byType.keys() ?? [])]);
+  for (const type of types) {
+    const Key = keyOf(userId, counterKey(day, type));
+    const tally = summary?.byType.get(type);
+    if (summary === null) {
+      await client.send(new DeleteItemCommand({ TableName: tableName, Key }));
+      continue;
+    }
+    await client.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key,
+        UpdateExpression: 'SET n = :n, q = :q ADD v :one',
+        ExpressionAttributeValues: {
+          ':n': { N: String(tally?.count ?? 0) },
+          ':q': { N: String(tally?.quantityMicros ?? 0n) },
+          ':one': { N: '1' },
+        },
+      }),
+    );
+  }
+};
+
+/**
+ * Sets (or removes, with `null`) one counter's watermark for a shard behind the store's back.
+ *
+ * @example
+ * ```ts
+ * await tamperDynamoDbWatermark(client, 'activity-history', 'u-1', '2026-03-02', 'track.played', 'shardId-000000000000', '9'.repeat(60));
+ * ```
+ */
+export const tamperDynamoDbWatermark = async (
+  client: DynamoDBClient,
+  tableName: string,
+  userId: string,
+  day: DayKey,
+  type: string,
+  shard: string,
+  sequence: string | null,
+): Promise<void> => {
+  await client.send(
+    new UpdateItemCommand({
+      TableName: tableName,
+      Key: keyOf(userId, counterKey(day, type)),
+      UpdateExpression: sequence === null ? 'REMOVE #w ADD v :one' : 'SET #w = :w ADD v :one',
+      ExpressionAttributeNames: { '#w': watermarkAttribute(shard) },
+      ExpressionAttributeValues: {
+        ':one': { N: '1' },
+        ...(sequence === null ? {} : { ':w': { S: sequenceKey(sequence) } }),
+      },
     }),
   );
 };

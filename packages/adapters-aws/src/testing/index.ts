@@ -16,7 +16,14 @@
  */
 export { type BareEventLog, createBareEventLog } from './bare-event-log.js';
 export { type CapacityMeter, type CapacityReading, meterDynamoDb } from './capacity-meter.js';
-export { type DynamoDbCrash, injectDynamoDbCrash, tamperDynamoDbCounter } from './dynamodb-faults.js';
+export {
+  type DynamoDbFaults,
+  type DynamoDbWriteFault,
+  type DynamoDbWriteKind,
+  injectDynamoDbFaults,
+  tamperDynamoDbCounter,
+  tamperDynamoDbWatermark,
+} from './dynamodb-faults.js';
 export { emulatorConfig } from './emulator-config.js';
 export {
   type InProcessEmulatorOptions,

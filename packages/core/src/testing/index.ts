@@ -34,7 +34,20 @@ export {
   validEventArb,
   writeInstant,
 } from './arbitraries.js';
-export { describeEventStoreContract, type EventStoreHarness } from './event-store-contract.js';
+export {
+  describeAppendContract,
+  describeConcurrencyContract,
+  describeCrashRecoveryContract,
+  describeEventStoreContract,
+  describeQuarantineContract,
+  describeRangeContract,
+  describeRepairContract,
+  type EventStoreHarness,
+  type EventStoreHarnessFactory,
+  type HeldWrite,
+  type WriteFault,
+  type WriteKind,
+} from './event-store-contract/index.js';
 export {
   describeEventStreamContract,
   type EventStreamHarness,

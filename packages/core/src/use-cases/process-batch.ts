@@ -4,6 +4,7 @@ import type { Clock } from '../ports/clock.js';
 import type { EventStore } from '../ports/event-store.js';
 import type { MetricsRecorder } from '../ports/metrics.js';
 import { type QuarantinedRecord, type QuarantineReason, truncatePayload } from '../quarantine.js';
+import { assertNever } from '../assert-never.js';
 import { decodeRecord, type IncomingRecord } from '../stream-record.js';
 
 /**
@@ -139,37 +140,64 @@ export const processBatch = async (
     for (const record of failed) retry.add(record.recordId);
   };
 
+  const setAside = (
+    record: IncomingRecord,
+    event: ActivityEvent,
+    correlationId: string | null,
+    reason: 'conflict' | 'unstorable',
+    message: string,
+  ) =>
+    quarantine.push({
+      record,
+      entry: {
+        userId: event.userId,
+        eventId: event.eventId,
+        reason,
+        errors: [{ path: reason === 'conflict' ? 'eventId' : '', message }],
+        payload: truncatePayload(JSON.stringify(event)),
+        quarantinedAt: now,
+        recordId: record.recordId,
+        correlationId,
+      },
+    });
+
   await forEachInLanes([...byUser.values()], USERS_IN_FLIGHT, async (work) => {
     try {
-      const appended = await deps.store.append(work.events.map((e) => e.event));
+      const appended = await deps.store.append(
+        work.events.map(({ event, record }) => ({
+          event,
+          position: { shard: record.shard, sequence: record.recordId },
+        })),
+      );
       work.events.forEach(({ event, record, correlationId }, i) => {
         const outcome = appended[i];
         const facts = { userId: event.userId, eventId: event.eventId, correlationId };
-        if (outcome?.kind === 'new') {
-          stored++;
-          settle(record, facts, 'stored');
-        } else if (outcome?.kind === 'duplicate') {
-          duplicates++;
-          settle(record, facts, 'duplicate');
-        } else if (outcome?.kind === 'conflict') {
-          quarantine.push({
-            record,
-            entry: {
-              userId: event.userId,
-              eventId: event.eventId,
-              reason: 'conflict',
-              errors: [
-                {
-                  path: 'eventId',
-                  message: `event ${event.eventId} was stored before with different content; the first version stands`,
-                },
-              ],
-              payload: truncatePayload(JSON.stringify(event)),
-              quarantinedAt: now,
-              recordId: record.recordId,
+        if (outcome === undefined) throw new Error(`the store gave no outcome for event ${i} of ${work.events.length}`);
+        switch (outcome.kind) {
+          case 'new':
+            stored++;
+            settle(record, facts, 'stored');
+            break;
+          case 'duplicate':
+            duplicates++;
+            settle(record, facts, 'duplicate');
+            break;
+          case 'conflict':
+            setAside(
+              record,
+              event,
               correlationId,
-            },
-          });
+              'conflict',
+              `event ${event.eventId} was stored before with different content; the first version stands`,
+            );
+            break;
+          case 'refused':
+            // Set aside only if the quarantine write below succeeds: a store that refuses every
+            // write is down, and then the record is retried like any other.
+            setAside(record, event, correlationId, 'unstorable', `the store refused this event: ${outcome.message}`);
+            break;
+          default:
+            assertNever(outcome);
         }
       });
     } catch (error) {
@@ -184,6 +212,7 @@ export const processBatch = async (
     invalid_event: 0,
     conflict: 0,
     malformed_record: 0,
+    unstorable: 0,
   };
   if (quarantine.length > 0) {
     try {

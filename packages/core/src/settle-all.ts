@@ -2,6 +2,11 @@
  * Runs `task` over every item with at most `limit` in flight, waits until all have settled, then
  * returns their results in order or throws the first failure (in item order). Waiting for all
  * before throwing means no request of a failed step is still running when the caller moves on.
+ *
+ * @example
+ * ```ts
+ * const claims = await settleAll(events, 32, claim); // at most 32 claims in flight
+ * ```
  */
 export const settleAll = async <T, R>(
   items: readonly T[],

@@ -1,0 +1,143 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Summary } from '../../activity-summary.js';
+import { dayRange } from '../../day-range.js';
+import {
+  ALL_TIME,
+  type EventStoreHarness,
+  type EventStoreHarnessFactory,
+  event,
+  expectExact,
+  namespaced,
+  testShard,
+  unwrap,
+} from './harness.js';
+
+const inflated: Summary = {
+  count: 7,
+  quantityMicros: 7_000_000n,
+  byType: new Map([['track.played', { count: 7, quantityMicros: 7_000_000n }]]),
+};
+
+/**
+ * Repair: it reports the days whose counters drifted, as they were, and brings every counter of
+ * the range back to what its events add up to, whatever the counter held (figures, watermarks)
+ * or whether it existed; appends after it count again; and it is safe while appends go on.
+ *
+ * @example
+ * ```ts
+ * describeRepairContract('memory', async () => memoryHarness());
+ * ```
+ */
+export const describeRepairContract = (name: string, factory: EventStoreHarnessFactory): void => {
+  describe(`EventStore contract (repair): ${name}`, () => {
+    let harness: EventStoreHarness;
+    beforeAll(async () => {
+      harness = await factory();
+      return () => harness.cleanup();
+    });
+
+    it('reports nothing and changes nothing when the counters are right', async () => {
+      const { store } = harness;
+      const user = namespaced('repair-clean')('u-1');
+      const stored = [event({ userId: user, eventId: 'e-1' }), event({ userId: user, eventId: 'e-2' })];
+      await store.append(testShard().records(stored));
+
+      const repair = await store.repairCounters(user, ALL_TIME);
+
+      expect(repair.fixed).toEqual([]);
+      expect(repair.userId).toBe(user);
+      await expectExact(store, user, stored);
+    });
+
+    it('reports the days whose counters drifted, as they were, and fixes them', async () => {
+      const { store } = harness;
+      const user = namespaced('repair')('u-1');
+      const monday = event({ userId: user, eventId: 'e-1', occurredAt: '2026-03-02T10:00:00.000Z' });
+      const tuesday = event({ userId: user, eventId: 'e-2', occurredAt: '2026-03-03T10:00:00.000Z' });
+      await store.append(testShard().records([monday, tuesday]));
+      await harness.tamperCounter(user, '2026-03-02', inflated);
+      await harness.tamperCounter(user, '2026-03-03', null);
+      await harness.tamperCounter(user, '2026-03-04', inflated);
+
+      const repair = await store.repairCounters(user, ALL_TIME);
+
+      expect(repair.fixed.map((d) => [d.day, d.counter?.count ?? null, d.events?.count ?? null])).toEqual([
+        ['2026-03-02', 7, 1],
+        ['2026-03-03', null, 1],
+        ['2026-03-04', 7, null],
+      ]);
+      await expectExact(store, user, [monday, tuesday]);
+      expect((await store.repairCounters(user, ALL_TIME)).fixed).toEqual([]);
+    });
+
+    it('repairs only the days of the range it is given', async () => {
+      const { store } = harness;
+      const user = namespaced('repair-range')('u-1');
+      const stored = event({ userId: user, eventId: 'e-1', occurredAt: '2026-03-02T10:00:00.000Z' });
+      await store.append(testShard().records([stored]));
+      await harness.tamperCounter(user, '2026-03-02', null);
+
+      const elsewhere = await store.repairCounters(user, unwrap(dayRange(Date.UTC(2026, 2, 3), Date.UTC(2026, 2, 10))));
+      expect(elsewhere.fixed).toEqual([]);
+      expect(await store.readDailyCounters(user, ALL_TIME)).toEqual([]);
+
+      const here = await store.repairCounters(user, unwrap(dayRange(Date.UTC(2026, 2, 2), Date.UTC(2026, 2, 3))));
+      expect(here.fixed.map((d) => d.day)).toEqual(['2026-03-02']);
+      await expectExact(store, user, [stored]);
+    });
+
+    it('converges from a watermark above every record, and later records count again', async () => {
+      const { store } = harness;
+      const user = namespaced('repair-watermark')('u-1');
+      const shard = testShard();
+      const first = event({ userId: user, eventId: 'e-1' });
+      const later = event({ userId: user, eventId: 'e-2' });
+      await store.append(shard.records([first]));
+      await harness.tamperWatermark(user, '2026-03-01', 'track.played', shard.id, '9'.repeat(60));
+      await harness.tamperCounter(user, '2026-03-01', null);
+      await harness.tamperCounter(user, '2026-03-01', inflated);
+
+      await store.append(shard.records([later]));
+      const repair = await store.repairCounters(user, ALL_TIME);
+      expect(repair.fixed.map((d) => [d.day, d.counter?.count, d.events?.count])).toEqual([['2026-03-01', 7, 2]]);
+      await expectExact(store, user, [first, later]);
+
+      const next = event({ userId: user, eventId: 'e-3' });
+      await store.append(shard.records([next]));
+      await expectExact(store, user, [first, later, next]);
+    });
+
+    it('converges from a counter that lost its watermark: a redelivery after the repair adds nothing', async () => {
+      const { store } = harness;
+      const user = namespaced('repair-no-watermark')('u-1');
+      const shard = testShard();
+      const records = shard.records([event({ userId: user, eventId: 'e-1' }), event({ userId: user, eventId: 'e-2' })]);
+      await store.append(records);
+      await harness.tamperWatermark(user, '2026-03-01', 'track.played', shard.id, null);
+
+      await store.repairCounters(user, ALL_TIME);
+      await store.append(records);
+
+      await expectExact(store, user, records.map((r) => r.event));
+    });
+
+    it('is safe while appends of the same user-day go on', async () => {
+      const { store } = harness;
+      const user = namespaced('repair-concurrent')('u-1');
+      const shard = testShard();
+      const events = Array.from({ length: 30 }, (_, i) => event({ userId: user, eventId: `e-${i}`, quantity: i + 1 }));
+      const records = shard.records(events);
+      await store.append(records.slice(0, 10));
+      await harness.tamperCounter(user, '2026-03-01', inflated);
+
+      await Promise.all([
+        store.append(records.slice(10, 20)),
+        store.repairCounters(user, ALL_TIME),
+        store.append(records.slice(20)),
+        store.repairCounters(user, ALL_TIME),
+      ]);
+
+      await expectExact(store, user, events);
+    });
+  });
+};
