@@ -82,8 +82,9 @@ const summary = {
 };
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 /**
- * The other methods of a path: each answers 405 with `Allow`, before any token check. Described as
- * operations so that clients and the handler tests can look the status up like any other.
+ * The other methods of a path: each answers 405 with `Allow`. Described as operations so that
+ * clients and the handler tests can look the status up like any other. The functions answer 405
+ * before looking at the token; on AWS the gateway's authorizer still runs first (401).
  */
 const otherMethods = (served: readonly (typeof HTTP_METHODS)[number][]) => {
   const allow = served.map((m) => m.toUpperCase()).join(', ');
@@ -92,8 +93,8 @@ const otherMethods = (served: readonly (typeof HTTP_METHODS)[number][]) => {
       m,
       {
         summary: `Not served: 405, Allow: ${allow}`,
-        security: [],
         responses: {
+          '401': common['401'],
           '405': json(ref('Error'), `\`method_not_allowed\`: this path takes ${allow} only`, {
             Allow: { description: 'The methods the path serves', schema: { type: 'string', enum: [allow] } },
           }),
