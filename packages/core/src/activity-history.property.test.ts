@@ -4,7 +4,7 @@ import { type ActivityEvent, occurredAtMs } from './activity-event.js';
 import { type Bucket, historyBody, rollUp } from './activity-history.js';
 import { addEvent, dailyCountersOf, emptySummary, type Summary } from './activity-summary.js';
 import { dayRange, type HistoryQuery } from './day-range.js';
-import { toQuantityMicros } from './quantity.js';
+import { fromQuantityMicros, toQuantityMicros } from './quantity.js';
 import { ARBITRARY_NOW, activityTypeArb, dayArb, validEventArb } from './testing/arbitraries.js';
 import { bucketStart, DAY_MS, GRANULARITIES } from './time-bucket.js';
 
@@ -102,9 +102,12 @@ describe('historyBody', () => {
         const ms = occurredAtMs(e);
         return ms >= query.range.from && ms < query.range.to && (query.types?.has(e.type) ?? true);
       });
-      const micros = counted.reduce((sum, e) => sum + toQuantityMicros(e.quantity), 0);
-      expect(Math.round(body.totals.quantity * 1_000_000)).toBe(micros);
-      expect(body.totals.quantity).toBe(micros / 1_000_000);
+      const micros = counted.reduce((sum, e) => sum + toQuantityMicros(e.quantity), 0n);
+      expect(body.totals.quantityMicros).toBe(String(micros));
+      expect(body.totals.quantity).toBe(fromQuantityMicros(micros));
+      expect(BigInt(body.totals.quantityMicros)).toBe(
+        body.buckets.reduce((sum, b) => sum + BigInt(b.quantityMicros), 0n),
+      );
     },
   );
 });

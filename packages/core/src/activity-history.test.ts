@@ -47,20 +47,29 @@ describe('historyBody of a rolled-up history', () => {
       totals: {
         count: 3,
         quantity: 6,
-        byType: { 'page.read': { count: 1, quantity: 2 }, 'track.played': { count: 2, quantity: 4 } },
+        quantityMicros: '6000000',
+        byType: {
+          'page.read': { count: 1, quantity: 2, quantityMicros: '2000000' },
+          'track.played': { count: 2, quantity: 4, quantityMicros: '4000000' },
+        },
       },
       buckets: [
         {
           start: '2026-01-01T00:00:00Z',
           count: 2,
           quantity: 3,
-          byType: { 'page.read': { count: 1, quantity: 2 }, 'track.played': { count: 1, quantity: 1 } },
+          quantityMicros: '3000000',
+          byType: {
+            'page.read': { count: 1, quantity: 2, quantityMicros: '2000000' },
+            'track.played': { count: 1, quantity: 1, quantityMicros: '1000000' },
+          },
         },
         {
           start: '2026-03-01T00:00:00Z',
           count: 1,
           quantity: 3,
-          byType: { 'track.played': { count: 1, quantity: 3 } },
+          quantityMicros: '3000000',
+          byType: { 'track.played': { count: 1, quantity: 3, quantityMicros: '3000000' } },
         },
       ],
     });
@@ -77,7 +86,9 @@ describe('historyBody of a rolled-up history', () => {
     // Assert
     expect(body.totals.quantity).toBe(0.3);
     expect(body.buckets[0]!.quantity).toBe(0.3);
-    expect(JSON.stringify(body.totals.byType)).toBe('{"x":{"count":2,"quantity":0.3}}');
+    expect(JSON.stringify(body.totals.byType)).toBe(
+      '{"x":{"count":2,"quantity":0.3,"quantityMicros":"300000"}}',
+    );
   });
 
   it('starts a week bucket on its Monday and a month bucket on the 1st, even before from', () => {
@@ -113,7 +124,13 @@ describe('historyBody of a rolled-up history', () => {
     // Assert
     expect(body.totals.count).toBe(2);
     expect(body.buckets).toEqual([
-      { start: '2025-12-29T00:00:00Z', count: 2, quantity: 2, byType: { x: { count: 2, quantity: 2 } } },
+      {
+        start: '2025-12-29T00:00:00Z',
+        count: 2,
+        quantity: 2,
+        quantityMicros: '2000000',
+        byType: { x: { count: 2, quantity: 2, quantityMicros: '2000000' } },
+      },
     ]);
   });
 
@@ -130,7 +147,11 @@ describe('historyBody of a rolled-up history', () => {
         start: '2025-06-15T00:00:00Z',
         count: 2,
         quantity: 5,
-        byType: { x: { count: 1, quantity: 1 }, y: { count: 1, quantity: 4 } },
+        quantityMicros: '5000000',
+        byType: {
+          x: { count: 1, quantity: 1, quantityMicros: '1000000' },
+          y: { count: 1, quantity: 4, quantityMicros: '4000000' },
+        },
       },
     ]);
   });
@@ -145,7 +166,7 @@ describe('historyBody of a rolled-up history', () => {
       from: '2026-01-01T00:00:00Z',
       to: '2026-06-02T00:00:00Z',
       granularity: 'day',
-      totals: { count: 0, quantity: 0, byType: {} },
+      totals: { count: 0, quantity: 0, quantityMicros: '0', byType: {} },
       buckets: [],
     });
   });
@@ -169,7 +190,11 @@ describe('historyBody of a rolled-up history', () => {
     expect(body.totals).toEqual({
       count: 2,
       quantity: 7,
-      byType: { run_km: { count: 1, quantity: 5 }, 'track.played': { count: 1, quantity: 2 } },
+      quantityMicros: '7000000',
+      byType: {
+        run_km: { count: 1, quantity: 5, quantityMicros: '5000000' },
+        'track.played': { count: 1, quantity: 2, quantityMicros: '2000000' },
+      },
     });
     expect(body.buckets.map((b) => [b.start, Object.keys(b.byType)])).toEqual([
       ['2026-01-05T00:00:00Z', ['track.played']],

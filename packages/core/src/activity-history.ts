@@ -4,9 +4,10 @@ import {
   filterTypes,
   mergeSummaries,
   type Summary,
+  type Tally,
 } from './activity-summary.js';
 import type { HistoryQuery } from './day-range.js';
-import { fromQuantityMicros } from './quantity.js';
+import { formatQuantityMicros, fromQuantityMicros } from './quantity.js';
 import { bucketStart, dayKeyStart, type Granularity } from './time-bucket.js';
 
 /** A summary over one calendar period; `start` is the period's start, epoch milliseconds. */
@@ -50,10 +51,14 @@ export const rollUp = (query: HistoryQuery, counters: Iterable<DailyCounter>): A
   };
 };
 
-/** A tally as the API shows it. */
+/**
+ * A tally as the API shows it: `quantity` as a JSON number (exact while it fits a double), and
+ * `quantityMicros`, the exact sum in millionths as a decimal string.
+ */
 export interface TallyBody {
   readonly count: number;
   readonly quantity: number;
+  readonly quantityMicros: string;
 }
 
 /** A summary as the API shows it. */
@@ -81,16 +86,29 @@ export interface ActivityHistoryBody {
  */
 export const formatInstant = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
+/**
+ * A tally as the API shows it. Bodies never hold a `bigint` (`JSON.stringify` throws on one):
+ * the exact sum travels as a string.
+ *
+ * @example
+ * ```ts
+ * tallyBody({ count: 2, quantityMicros: 2_500_000n }); // { count: 2, quantity: 2.5, quantityMicros: '2500000' }
+ * ```
+ */
+export const tallyBody = (tally: Tally): TallyBody => ({
+  count: tally.count,
+  quantity: fromQuantityMicros(tally.quantityMicros),
+  quantityMicros: formatQuantityMicros(tally.quantityMicros),
+});
+
+// Object.fromEntries defines own data properties, so any type name (`constructor`, `__proto__`)
+// becomes an ordinary key of the body, never a prototype lookup or a prototype change.
 const summaryBody = (summary: Summary): SummaryBody => ({
-  count: summary.count,
-  quantity: fromQuantityMicros(summary.quantityMicros),
+  ...tallyBody(summary),
   byType: Object.fromEntries(
-    Object.entries(summary.byType)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([type, tally]) => [
-        type,
-        { count: tally.count, quantity: fromQuantityMicros(tally.quantityMicros) },
-      ]),
+    [...summary.byType.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([type, tally]) => [type, tallyBody(tally)]),
   ),
 });
 

@@ -38,11 +38,11 @@ describe('addEvent', () => {
     // Assert
     expect(summary).toEqual({
       count: 3,
-      quantityMicros: 3_500_001,
-      byType: {
-        'track.played': { count: 2, quantityMicros: 3_500_000 },
-        'page.read': { count: 1, quantityMicros: 1 },
-      },
+      quantityMicros: 3_500_001n,
+      byType: new Map([
+        ['track.played', { count: 2, quantityMicros: 3_500_000n }],
+        ['page.read', { count: 1, quantityMicros: 1n }],
+      ]),
     });
   });
 
@@ -54,8 +54,47 @@ describe('addEvent', () => {
     );
 
     // Assert
-    expect(summary.quantityMicros).toBe(300_000);
+    expect(summary.quantityMicros).toBe(300_000n);
   });
+
+  it('sums past 2^53 millionths exactly: 10,000 events of 1,000,000 make 10^16 millionths', () => {
+    // Arrange
+    const events = Array.from({ length: 10_000 }, (_, i) =>
+      event(`e-${i}`, 'x', '2026-03-01T10:00:00Z', 1_000_000),
+    );
+
+    // Act
+    const summary = dailyCountersOf(events)[0]?.summary;
+    const folded = summaryOf(...events);
+
+    // Assert
+    expect(summary?.quantityMicros).toBe(10n ** 16n);
+    expect(folded.quantityMicros).toBe(10n ** 16n);
+    expect(summary?.quantityMicros).toBeGreaterThan(BigInt(Number.MAX_SAFE_INTEGER));
+    expect(summary?.byType.get('x')).toEqual({ count: 10_000, quantityMicros: 10n ** 16n });
+  });
+
+  it.each(['constructor', 'tostring', 'valueof', 'hasownproperty'])(
+    'counts a type named %s like any other type',
+    (type) => {
+      // Act
+      const summary = summaryOf(
+        event('e-1', type, '2026-03-01T10:00:00Z', 2),
+        event('e-2', type, '2026-03-01T11:00:00Z'),
+        event('e-3', 'x', '2026-03-01T12:00:00Z'),
+      );
+
+      // Assert
+      expect(summary.byType.get(type)).toEqual({ count: 2, quantityMicros: 3_000_000n });
+      expect([...summary.byType.keys()].sort()).toEqual([type, 'x'].sort());
+      expect(
+        dailyCountersOf([event('e-4', type, '2026-03-01T10:00:00Z')])[0]?.summary.byType.get(type),
+      ).toEqual({
+        count: 1,
+        quantityMicros: 1_000_000n,
+      });
+    },
+  );
 
   it('leaves the summary it is given unchanged', () => {
     // Arrange
@@ -67,8 +106,8 @@ describe('addEvent', () => {
     // Assert
     expect(before).toEqual({
       count: 1,
-      quantityMicros: 1_000_000,
-      byType: { x: { count: 1, quantityMicros: 1_000_000 } },
+      quantityMicros: 1_000_000n,
+      byType: new Map([['x', { count: 1, quantityMicros: 1_000_000n }]]),
     });
   });
 });
@@ -91,12 +130,12 @@ describe('mergeSummaries', () => {
     // Assert
     expect(merged).toEqual({
       count: 4,
-      quantityMicros: 7_000_000,
-      byType: {
-        x: { count: 1, quantityMicros: 2_000_000 },
-        y: { count: 2, quantityMicros: 4_000_000 },
-        z: { count: 1, quantityMicros: 1_000_000 },
-      },
+      quantityMicros: 7_000_000n,
+      byType: new Map([
+        ['x', { count: 1, quantityMicros: 2_000_000n }],
+        ['y', { count: 2, quantityMicros: 4_000_000n }],
+        ['z', { count: 1, quantityMicros: 1_000_000n }],
+      ]),
     });
   });
 });
@@ -115,11 +154,11 @@ describe('filterTypes', () => {
     // Assert
     expect(filtered).toEqual({
       count: 2,
-      quantityMicros: 9_000_000,
-      byType: {
-        'track.played': { count: 1, quantityMicros: 2_000_000 },
-        run_km: { count: 1, quantityMicros: 7_000_000 },
-      },
+      quantityMicros: 9_000_000n,
+      byType: new Map([
+        ['track.played', { count: 1, quantityMicros: 2_000_000n }],
+        ['run_km', { count: 1, quantityMicros: 7_000_000n }],
+      ]),
     });
   });
 
@@ -155,8 +194,8 @@ describe('dailyCountersOf', () => {
 
     // Assert
     expect(counters.map((c) => [c.day, c.summary.count, c.summary.quantityMicros])).toEqual([
-      ['2024-02-29', 1, 1_000_000],
-      ['2026-03-01', 3, 6_000_000],
+      ['2024-02-29', 1, 1_000_000n],
+      ['2026-03-01', 3, 6_000_000n],
     ]);
   });
 

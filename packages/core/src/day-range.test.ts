@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { dayRange, MAX_BUCKETS, parseDayRange, parseHistoryQuery } from './day-range.js';
+import {
+  DIAGNOSIS_PARAMETER_NAMES,
+  dayRange,
+  HISTORY_PARAMETER_NAMES,
+  MAX_BUCKETS,
+  parseDayRange,
+  parseDiagnosisRange,
+  parseHistoryQuery,
+  unknownParameters,
+} from './day-range.js';
 import { DAY_MS } from './time-bucket.js';
 
 const NOW = Date.parse('2026-03-01T12:34:56.789Z');
@@ -246,5 +255,77 @@ describe('parseHistoryQuery', () => {
 
     // Assert
     expect(query.ok ? [] : query.error.map((e) => e.path)).toEqual(['from', 'granularity', 'type']);
+  });
+
+  it('refuses an unknown parameter, naming it, instead of giving the default', () => {
+    // Act
+    const query = parseHistoryQuery('u-1', { granulrity: 'day' } as Record<string, string>, NOW);
+
+    // Assert
+    expect(query.ok).toBe(false);
+    expect(query.ok ? [] : query.error).toEqual([
+      {
+        path: 'granulrity',
+        message: expect.stringContaining('unknown query parameter "granulrity"'),
+      },
+    ]);
+  });
+
+  it('names an unknown parameter beside the bad known ones', () => {
+    // Act
+    const query = parseHistoryQuery(
+      'u-1',
+      { from: 'x', tpye: 'a', granularity: 'hour' } as Record<string, string>,
+      NOW,
+    );
+
+    // Assert
+    expect(query.ok ? [] : query.error.map((e) => e.path)).toEqual(['tpye', 'from', 'granularity']);
+  });
+});
+
+describe('unknownParameters', () => {
+  it('accepts the known parameters of each endpoint', () => {
+    // Act
+    const history = unknownParameters(
+      { from: 'a', to: 'b', granularity: 'c', type: 'd' },
+      HISTORY_PARAMETER_NAMES,
+    );
+    const diagnosis = unknownParameters({ from: 'a', to: 'b' }, DIAGNOSIS_PARAMETER_NAMES);
+
+    // Assert
+    expect(history).toEqual([]);
+    expect(diagnosis).toEqual([]);
+  });
+
+  it('names each unknown parameter, prototype member names included', () => {
+    // Act
+    const errors = unknownParameters(
+      { constructor: 'x', toString: 'y', from: 'z' },
+      DIAGNOSIS_PARAMETER_NAMES,
+    );
+
+    // Assert
+    expect(errors.map((e) => e.path)).toEqual(['constructor', 'toString']);
+    expect(errors[0]?.message).toContain('unknown query parameter "constructor"');
+  });
+});
+
+describe('parseDiagnosisRange', () => {
+  it('reads from and to like parseDayRange', () => {
+    // Act
+    const range = parseDiagnosisRange({ from: '2026-01-01', to: '2026-02-01' }, NOW);
+
+    // Assert
+    expect(range).toEqual(parseDayRange({ from: '2026-01-01', to: '2026-02-01' }, NOW));
+    expect(range.ok).toBe(true);
+  });
+
+  it('refuses a parameter other than from and to, with the errors of a bad bound', () => {
+    // Act
+    const range = parseDiagnosisRange({ granularity: 'day', from: 'x' } as Record<string, string>, NOW);
+
+    // Assert
+    expect(range.ok ? [] : range.error.map((e) => e.path)).toEqual(['granularity', 'from']);
   });
 });

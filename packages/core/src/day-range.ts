@@ -57,6 +57,50 @@ export interface RangeParameters {
   readonly to?: string | undefined;
 }
 
+/** The query parameters `GET /users/{userId}/activity` knows. */
+export const HISTORY_PARAMETER_NAMES: readonly string[] = ['from', 'to', 'granularity', 'type'];
+
+/** The query parameters `GET /users/{userId}/diagnosis` knows. */
+export const DIAGNOSIS_PARAMETER_NAMES: readonly string[] = ['from', 'to'];
+
+/**
+ * One error per parameter that is not among `known`, so a typo such as `granulrity` is refused
+ * instead of silently giving the default. `parameters` is the whole query string, as it arrived.
+ *
+ * @example
+ * ```ts
+ * unknownParameters({ granulrity: 'day' }, HISTORY_PARAMETER_NAMES);
+ * // [{ path: 'granulrity', message: 'unknown query parameter "granulrity" (known: from, to, granularity, type)' }]
+ * ```
+ */
+export const unknownParameters = (parameters: object, known: readonly string[]): FieldError[] =>
+  Object.keys(parameters)
+    .filter((name) => !known.includes(name))
+    .map((name) => ({
+      path: name,
+      message: `unknown query parameter "${name.slice(0, 40)}" (known: ${known.join(', ')})`,
+    }));
+
+/**
+ * Reads the window of a diagnosis: {@link parseDayRange}, refusing any parameter besides `from`
+ * and `to`.
+ *
+ * @example
+ * ```ts
+ * parseDiagnosisRange({ from: '2026-01-01' }, Date.now()); // { ok: true, value: { from, to } }
+ * parseDiagnosisRange({ form: '2026-01-01' }, Date.now()); // { ok: false, error: [{ path: 'form', ... }] }
+ * ```
+ */
+export const parseDiagnosisRange = (
+  parameters: RangeParameters,
+  now: number,
+): Result<DayRange, FieldError[]> => {
+  const unknown = unknownParameters(parameters, DIAGNOSIS_PARAMETER_NAMES);
+  const range = parseDayRange(parameters, now);
+  if (unknown.length > 0) return err([...unknown, ...(range.ok ? [] : range.error)]);
+  return range;
+};
+
 /**
  * Reads `from` and `to` as the HTTP API documents them, with its defaults: the start of the current
  * UTC year, and now rounded up to the next UTC day.
@@ -95,7 +139,8 @@ export interface HistoryParameters extends RangeParameters {
 const TYPE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 /**
- * Validates a history request, naming every bad parameter.
+ * Validates a history request, naming every bad parameter, an unknown one included: pass the
+ * whole query string, not only the known parameters.
  *
  * @example
  * ```ts
@@ -107,7 +152,7 @@ export const parseHistoryQuery = (
   parameters: HistoryParameters,
   now: number,
 ): Result<HistoryQuery, FieldError[]> => {
-  const errors: FieldError[] = [];
+  const errors: FieldError[] = unknownParameters(parameters, HISTORY_PARAMETER_NAMES);
   const range = parseDayRange(parameters, now);
   if (!range.ok) errors.push(...range.error);
   const granularity = (parameters.granularity ?? 'total') as Granularity;

@@ -21,6 +21,7 @@ export {
   rollUp,
   type SummaryBody,
   type TallyBody,
+  tallyBody,
 } from './activity-history.js';
 export {
   addEvent,
@@ -37,13 +38,17 @@ export {
 } from './activity-summary.js';
 export {
   type DayRange,
+  DIAGNOSIS_PARAMETER_NAMES,
   dayRange,
+  HISTORY_PARAMETER_NAMES,
   type HistoryParameters,
   type HistoryQuery,
   MAX_BUCKETS,
   parseDayRange,
+  parseDiagnosisRange,
   parseHistoryQuery,
   type RangeParameters,
+  unknownParameters,
 } from './day-range.js';
 export { ActivityHistoryError, EventStoreError, type EventStoreFailure, MetricsReadError } from './errors.js';
 export type { FieldError } from './field-error.js';
@@ -60,7 +65,12 @@ export {
   type Stage,
   type StageFigures,
 } from './ports/metrics.js';
-export { fromQuantityMicros, type QuantityMicros, toQuantityMicros } from './quantity.js';
+export {
+  formatQuantityMicros,
+  fromQuantityMicros,
+  type QuantityMicros,
+  toQuantityMicros,
+} from './quantity.js';
 export {
   MAX_QUARANTINED_PAYLOAD,
   QUARANTINE_REASONS,
@@ -137,6 +147,7 @@ export {
   getActivityHistory,
   type HistoryDependencies,
   type HistoryRefusal,
+  MAX_TYPES_PER_HISTORY,
 } from './use-cases/get-activity-history.js';
 export {
   type AcceptedItem,

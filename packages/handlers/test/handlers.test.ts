@@ -1,4 +1,4 @@
-import { EventStoreError } from '@activity-history/core';
+import { type DailyCounter, EventStoreError, type Tally } from '@activity-history/core';
 import { describe, expect, it } from 'vitest';
 import { createProcessHandler } from '../src/index.js';
 import { claimsOf, getUserRoute, httpApiEvent, kinesisEvent, postActivities } from './support/aws-events.js';
@@ -136,7 +136,8 @@ describe('the process handler (Kinesis)', () => {
     expect(body.totals).toEqual({
       count: 2,
       quantity: 4.5,
-      byType: { 'track.played': { count: 2, quantity: 4.5 } },
+      quantityMicros: '4500000',
+      byType: { 'track.played': { count: 2, quantity: 4.5, quantityMicros: '4500000' } },
     });
     expect(logs.entries).toContainEqual(
       expect.objectContaining({ stage: 'process', userId: 'u-1', correlationIds: ['corr-1'], stored: 2 }),
@@ -266,13 +267,53 @@ describe('the query handler (GET /users/{userId}/activity)', () => {
     [{ type: 'Track Played' }, 'type'],
     [{ from: '2026-03-01', to: '2026-02-01' }, 'from'],
     [{ from: '2000-01-01', to: '2026-01-01', granularity: 'day' }, 'granularity'],
+    [{ granulrity: 'day' }, 'unknown query parameter "granulrity"'],
   ])('answers 400 naming the parameter for %o', async (query, name) => {
     const { handlers } = memoryPipeline();
     const response = await handlers.query(getUserRoute('activity', 'u-1', { query }));
     const body = expectDocumented('GET /users/{userId}/activity', response);
     expect(response.statusCode).toBe(400);
     expect((body.error as { message: string }).message).toContain(name);
-    expect(body.errors).toContainEqual(expect.objectContaining({ path: name }));
+    expect(body.errors).toContainEqual(expect.objectContaining({ path: name.replace(/^.*"(.*)"$/, '$1') }));
+  });
+
+  describe('a history of many types', () => {
+    /** One day whose counter holds `types` types, each counted once, and a store that returns it. */
+    const manyTypes = (types: number) => {
+      const byType = new Map<string, Tally>(
+        Array.from({ length: types }, (_, i) => [`t-${i}`, { count: 1, quantityMicros: 1_000_000n }]),
+      );
+      const counter: DailyCounter = {
+        day: '2026-03-01',
+        summary: { count: types, quantityMicros: BigInt(types) * 1_000_000n, byType },
+      };
+      return memoryPipeline({
+        wrapStore: (store) => ({ ...store, readDailyCounters: async () => [counter] }),
+      }).handlers;
+    };
+
+    it('lists 1,000 types', async () => {
+      const response = await manyTypes(1000).query(getUserRoute('activity', 'u-1'));
+      const body = expectDocumented('GET /users/{userId}/activity', response);
+      expect(response.statusCode).toBe(200);
+      expect(Object.keys((body.totals as { byType: object }).byType)).toHaveLength(1000);
+    });
+
+    it('answers 400 too_many_types for 1,001 types, asking for a type filter', async () => {
+      const response = await manyTypes(1001).query(getUserRoute('activity', 'u-1'));
+      const body = expectDocumented('GET /users/{userId}/activity', response);
+      expect(response.statusCode).toBe(400);
+      expect(body.error).toEqual({ code: 'too_many_types', message: expect.stringContaining('type') });
+    });
+
+    it('answers a type filter of those 1,001 types', async () => {
+      const response = await manyTypes(1001).query(
+        getUserRoute('activity', 'u-1', { query: { type: 't-7,t-1000' } }),
+      );
+      const body = expectDocumented('GET /users/{userId}/activity', response);
+      expect(response.statusCode).toBe(200);
+      expect(body.totals).toMatchObject({ count: 2, quantity: 2, quantityMicros: '2000000' });
+    });
   });
 
   it('answers 400 naming userId for a path user that breaks the rule', async () => {
@@ -337,6 +378,36 @@ describe('the diagnose handler', () => {
     ]);
   });
 
+  it('answers 400 naming an unknown parameter', async () => {
+    const { handlers } = memoryPipeline();
+    const response = await handlers.diagnose(
+      getUserRoute('diagnosis', 'u-1', { claims: ADMIN, query: { granularity: 'day' } }),
+    );
+    const body = expectDocumented('GET /users/{userId}/diagnosis', response);
+    expect(response.statusCode).toBe(400);
+    expect((body.error as { message: string }).message).toContain('unknown query parameter "granularity"');
+    expect(body.errors).toMatchObject([{ path: 'granularity' }]);
+  });
+
+  it('shows exact sums as strings in the API check, and counts a type named constructor', async () => {
+    const { handlers, processPending } = memoryPipeline();
+    await handlers.ingest(postActivities(event({ type: 'constructor' })));
+    await processPending();
+    const response = await handlers.diagnose(getUserRoute('diagnosis', 'u-1', { claims: ADMIN }));
+    const body = expectDocumented('GET /users/{userId}/diagnosis', response);
+    const checks = body.checks as { id: string; status: string; data: Record<string, unknown> }[];
+    const api = checks.find((c) => c.id === 'api')!;
+    const store = checks.find((c) => c.id === 'store')!;
+    expect(api.status).toBe('ok');
+    expect(api.data.totals).toEqual({
+      count: 1,
+      quantity: 3.5,
+      quantityMicros: '3500000',
+      byType: { constructor: { count: 1, quantity: 3.5, quantityMicros: '3500000' } },
+    });
+    expect(store.data.eventsByType).toEqual({ constructor: 1 });
+  });
+
   it('serves GET /health with 200 and the invocations each stage recorded', async () => {
     const { handlers } = memoryPipeline();
     await handlers.ingest(postActivities(event()));
@@ -347,6 +418,37 @@ describe('the diagnose handler', () => {
     const stages = (body.figures as { stages: Record<string, { invocations: number }> }).stages;
     expect(stages.ingest?.invocations).toBe(1);
     expect(stages.query?.invocations).toBe(1);
+  });
+});
+
+describe('every HTTP handler answers a method it does not serve', () => {
+  it.each([
+    ['ingest', 'PUT', '/activities', 'POST'],
+    ['ingest', 'GET', '/activities', 'POST'],
+    ['query', 'POST', '/users/{userId}/activity', 'GET'],
+    ['query', 'DELETE', '/users/{userId}/activity', 'GET'],
+    ['diagnose', 'PATCH', '/users/{userId}/diagnosis', 'GET'],
+    ['diagnose', 'PUT', '/health', 'GET'],
+  ] as const)('%s: %s %s is 405 with Allow: %s, before any token check', async (fn, method, path, allow) => {
+    const { handlers } = memoryPipeline();
+    const rawPath = path.replace('{userId}', 'u-1');
+    for (const claims of [claimsOf('u-1'), null]) {
+      const response = await handlers[fn](
+        httpApiEvent({
+          method,
+          path: rawPath,
+          routeKey: `ANY ${path}`,
+          pathParameters: { userId: 'u-1' },
+          claims,
+        }),
+      );
+      expect(response.statusCode).toBe(405);
+      expect(response.headers.allow).toBe(allow);
+      expect(expectDocumented(`${method} ${path}`, response).error).toEqual({
+        code: 'method_not_allowed',
+        message: expect.stringContaining(allow),
+      });
+    }
   });
 });
 

@@ -40,6 +40,10 @@ describe('the HTTP API', () => {
 
   it('has exactly the contract routes, each served by its function', () => {
     expect(routes.map((r) => r.RouteKey).sort()).toEqual([
+      'ANY /activities',
+      'ANY /health',
+      'ANY /users/{userId}/activity',
+      'ANY /users/{userId}/diagnosis',
       'GET /health',
       'GET /users/{userId}/activity',
       'GET /users/{userId}/diagnosis',
@@ -49,6 +53,13 @@ describe('the HTTP API', () => {
     expect(functionBehind('GET /users/{userId}/activity')).toBe(functionOf(template, 'query').logicalId);
     expect(functionBehind('GET /users/{userId}/diagnosis')).toBe(functionOf(template, 'diagnose').logicalId);
     expect(functionBehind('GET /health')).toBe(functionOf(template, 'diagnose').logicalId);
+  });
+
+  it('sends the other methods of each known path to the function of the path, which answers 405', () => {
+    expect(functionBehind('ANY /activities')).toBe(functionOf(template, 'ingest').logicalId);
+    expect(functionBehind('ANY /users/{userId}/activity')).toBe(functionOf(template, 'query').logicalId);
+    expect(functionBehind('ANY /users/{userId}/diagnosis')).toBe(functionOf(template, 'diagnose').logicalId);
+    expect(functionBehind('ANY /health')).toBe(functionOf(template, 'diagnose').logicalId);
   });
 
   it('puts every route behind the JWT authorizer, and the diagnosis behind the admin scope too', () => {

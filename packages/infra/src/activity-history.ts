@@ -340,15 +340,13 @@ export class ActivityHistory extends Construct {
     });
     this.apiUrl = this.apiStage.url;
     const diagnoseIntegration = new HttpLambdaIntegration('Diagnose', diagnose);
-    this.api.addRoutes({
-      path: '/activities',
-      methods: [HttpMethod.POST],
-      integration: new HttpLambdaIntegration('Ingest', ingest),
-    });
+    const ingestIntegration = new HttpLambdaIntegration('Ingest', ingest);
+    const queryIntegration = new HttpLambdaIntegration('Query', query);
+    this.api.addRoutes({ path: '/activities', methods: [HttpMethod.POST], integration: ingestIntegration });
     this.api.addRoutes({
       path: '/users/{userId}/activity',
       methods: [HttpMethod.GET],
-      integration: new HttpLambdaIntegration('Query', query),
+      integration: queryIntegration,
     });
     this.api.addRoutes({
       path: '/users/{userId}/diagnosis',
@@ -360,6 +358,18 @@ export class ActivityHistory extends Construct {
     // 401 on a request without verified claims, and the report's figures (and the CloudWatch reads
     // behind each call) are for operators, not for anonymous callers.
     this.api.addRoutes({ path: '/health', methods: [HttpMethod.GET], integration: diagnoseIntegration });
+    // The other methods of the known paths: without these routes the HTTP API answers them 404.
+    // A route of a specific method wins over ANY, so these only catch the rest, and the function of
+    // the path answers 405 with Allow (behind the authorizer like every route, with no scope: the
+    // function does no work for them).
+    for (const [path, integration] of [
+      ['/activities', ingestIntegration],
+      ['/users/{userId}/activity', queryIntegration],
+      ['/users/{userId}/diagnosis', diagnoseIntegration],
+      ['/health', diagnoseIntegration],
+    ] as const) {
+      this.api.addRoutes({ path, methods: [HttpMethod.ANY], integration });
+    }
 
     if (props.alarmTopic === undefined) {
       // Not KMS-encrypted: CloudWatch alarms cannot publish to a topic under the AWS-managed SNS

@@ -1,5 +1,5 @@
 import type { ActivityEvent } from '../activity-event.js';
-import { formatInstant, historyBody, rollUp } from '../activity-history.js';
+import { formatInstant, historyBody, rollUp, tallyBody } from '../activity-history.js';
 import { counterDrift, type DailyCounter, dailyCountersOf } from '../activity-summary.js';
 import type { DayRange } from '../day-range.js';
 import type { Clock } from '../ports/clock.js';
@@ -193,7 +193,8 @@ const judgeApi = (
     const query = { userId, range, granularity: 'total' as const, types: null };
     const expected = historyBody(rollUp(query, counters.value)).totals;
     data.counterTotals = expected;
-    if (expected.count !== totals.count || expected.quantity !== totals.quantity) {
+    // Compared on the exact string: two sums past 2^53 millionths may share the nearest double.
+    if (expected.count !== totals.count || expected.quantityMicros !== totals.quantityMicros) {
       return {
         status: 'fail',
         summary: `the API returns ${totals.count} events (quantity ${totals.quantity}) but the stored counters hold ${expected.count} (quantity ${expected.quantity})`,
@@ -217,15 +218,16 @@ const judgeStoreForUser = (
     return { status: 'fail', summary: `the stored events could not be read: ${events.reason}`, data: {} };
   if (!counters.ok)
     return { status: 'fail', summary: `the counters could not be read: ${counters.reason}`, data: {} };
-  const byType: Record<string, number> = {};
-  for (const event of events.value) byType[event.type] = (byType[event.type] ?? 0) + 1;
+  // A Map, then own properties: a type named `constructor` must count, not read Object's.
+  const byType = new Map<string, number>();
+  for (const event of events.value) byType.set(event.type, (byType.get(event.type) ?? 0) + 1);
   const stored = `${events.value.length} events stored over ${counters.value.length} counter days`;
   return {
     status: requests?.status ?? 'ok',
     summary: requests === null || requests.status === 'ok' ? stored : `${requests.summary}; ${stored}`,
     data: {
       events: events.value.length,
-      eventsByType: byType,
+      eventsByType: Object.fromEntries(byType),
       counterDays: counters.value.length,
       ...(requests === null ? {} : { requests: requests.data }),
     },
@@ -249,8 +251,8 @@ const judgeCounters = (
   }
   const shown = drift.slice(0, 31).map((d) => ({
     day: d.day,
-    counter: d.counter === null ? null : { count: d.counter.count, quantityMicros: d.counter.quantityMicros },
-    events: d.events === null ? null : { count: d.events.count, quantityMicros: d.events.quantityMicros },
+    counter: d.counter === null ? null : tallyBody(d.counter),
+    events: d.events === null ? null : tallyBody(d.events),
   }));
   return {
     status: 'fail',

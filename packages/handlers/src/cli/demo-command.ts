@@ -20,13 +20,18 @@ const BATCH = 500;
 const PARALLEL_REQUESTS = 4;
 const MAX_SENDS = 8;
 
-interface History {
-  readonly totals: {
-    count: number;
-    quantity: number;
-    byType: Record<string, { count: number; quantity: number }>;
-  };
+interface TallyBody {
+  readonly count: number;
+  readonly quantity: number;
+  /** The exact sum in millionths, a decimal string. */
+  readonly quantityMicros: string;
 }
+
+interface History {
+  readonly totals: TallyBody & { readonly byType: Record<string, TallyBody> };
+}
+
+const MICROS_PER_HUNDREDTH = 10_000n;
 
 /** Runs `work` over the items with at most `parallel` at a time. */
 const forEach = async <T>(items: readonly T[], parallel: number, work: (item: T) => Promise<void>) => {
@@ -136,9 +141,10 @@ export const runDemo = async (argv: readonly string[], io: CommandIo): Promise<n
   const seen = new Map<string, History>();
   const counting = progressReport(io.out, 'counting', users);
   const deadline = Date.now() + waitSeconds * 1000;
+  // On the exact sum: the JSON number is only the nearest double.
   const matches = (history: History, expected: ExpectedTotals) =>
     history.totals.count === expected.count &&
-    Math.round(history.totals.quantity * 100) === expected.quantityHundredths;
+    BigInt(history.totals.quantityMicros) === BigInt(expected.quantityHundredths) * MICROS_PER_HUNDREDTH;
   while (pending.size > 0 && Date.now() < deadline) {
     await forEach([...pending.keys()], 16, async (userId) => {
       const response = await callApi(

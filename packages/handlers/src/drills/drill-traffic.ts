@@ -65,7 +65,7 @@ export const createAcceptedModel = (): AcceptedModel => {
     },
     totals(userId) {
       const events = [...(byUser.get(userId)?.values() ?? [])];
-      const micros = events.reduce((sum, event) => sum + toQuantityMicros(event.quantity), 0);
+      const micros = events.reduce((sum, event) => sum + toQuantityMicros(event.quantity), 0n);
       return { count: events.length, quantity: fromQuantityMicros(micros) };
     },
     users: () => [...byUser.keys()],

@@ -9,7 +9,7 @@ import {
   type HistoryApi,
   healthReport,
   type MetricsReader,
-  parseDayRange,
+  parseDiagnosisRange,
   USER_ID_PATTERN,
 } from '@activity-history/core';
 import { invalidParameters, MISSING_USER } from '../http/field-errors.js';
@@ -105,7 +105,7 @@ export const createDiagnoseHandler = (deps: DiagnoseHandlerDependencies): HttpHa
         },
       ]);
     }
-    const range = parseDayRange({ from: request.query.from, to: request.query.to }, deps.clock.now());
+    const range = parseDiagnosisRange(request.query, deps.clock.now());
     if (!range.ok) return invalidParameters(range.error);
     const diagnosis = await diagnoseUser(userId, range.value, diagnosisDeps);
     log.info({ userId, verdict: diagnosis.verdict, suspect: diagnosis.suspect }, 'user diagnosed');

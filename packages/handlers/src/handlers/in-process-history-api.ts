@@ -6,9 +6,21 @@ import {
   formatInstant,
   getActivityHistory,
   type HistoryApi,
+  type HistoryRefusal,
   historyBody,
 } from '@activity-history/core';
 import { HistoryApiError } from '../errors.js';
+
+const refusalText = (refusal: HistoryRefusal): string => {
+  switch (refusal.kind) {
+    case 'forbidden':
+      return `forbidden: ${refusal.message}`;
+    case 'invalid_parameter':
+      return `invalid_parameter: ${refusal.errors.map((e) => e.message).join('; ')}`;
+    case 'too_many_types':
+      return `too_many_types: ${refusal.message}`;
+  }
+};
 
 /** The diagnosis reads any user's totals, as an operator with `activity/admin` would. */
 const OPERATOR: Caller = { subject: null, scopes: new Set([ADMIN_SCOPE]) };
@@ -31,11 +43,6 @@ export const inProcessHistoryApi = (deps: {
     const parameters = { from: formatInstant(range.from), to: formatInstant(range.to), granularity: 'total' };
     const result = await getActivityHistory(userId, parameters, OPERATOR, deps);
     if (result.ok) return historyBody(result.value);
-    const refusal = result.error;
-    throw new HistoryApiError(
-      refusal.kind === 'forbidden'
-        ? `the query refused: ${refusal.message}`
-        : `the query answered invalid_parameter: ${refusal.errors.map((e) => e.message).join('; ')}`,
-    );
+    throw new HistoryApiError(`the query answered ${refusalText(result.error)}`);
   },
 });

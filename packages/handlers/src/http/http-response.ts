@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
+  | 'method_not_allowed'
+  | 'too_many_types'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'unavailable'
@@ -54,3 +56,21 @@ export const errorResponse = (
   details: Readonly<Record<string, unknown>> = {},
   headers: Readonly<Record<string, string>> = {},
 ): HttpResponse => jsonResponse(statusCode, { error: { code, message }, ...details }, headers);
+
+/**
+ * 405 `method_not_allowed` for a known path asked with a method it does not serve, with the
+ * `Allow` header HTTP requires, listing the methods it does serve.
+ *
+ * @example
+ * ```ts
+ * return methodNotAllowed('PUT', '/activities', ['POST']); // 405, Allow: POST
+ * ```
+ */
+export const methodNotAllowed = (method: string, path: string, allow: readonly string[]): HttpResponse =>
+  errorResponse(
+    405,
+    'method_not_allowed',
+    `${method.slice(0, 20)} is not served on ${path.slice(0, 200)}: use ${allow.join(' or ')}`,
+    {},
+    { allow: allow.join(', ') },
+  );

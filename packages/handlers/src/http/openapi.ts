@@ -2,9 +2,11 @@ import {
   ADMIN_SCOPE,
   CHECK_QUESTIONS,
   GRANULARITIES,
+  HISTORY_PARAMETER_NAMES,
   INGEST_SCOPE,
   MAX_ATTRIBUTES,
   MAX_EVENTS_PER_REQUEST,
+  MAX_TYPES_PER_HISTORY,
   QUARANTINE_REASONS,
   USER_ID_PATTERN,
 } from '@activity-history/core';
@@ -50,20 +52,56 @@ const common = {
   '401': error('No verified token claims (handlers fail closed)'),
   '500': error('An internal fault; logged, never a client mistake'),
 };
+const tallyProperties = {
+  count: { type: 'integer', minimum: 0 },
+  quantity: {
+    type: 'number',
+    minimum: 0,
+    description: 'The summed quantity as a JSON number: exact while it fits a double',
+  },
+  quantityMicros: {
+    type: 'string',
+    pattern: '^[0-9]+$',
+    description: 'The exact summed quantity in millionths, as a decimal string (no upper bound)',
+    examples: ['2500000'],
+  },
+};
 const tally = {
   type: 'object',
-  required: ['count', 'quantity'],
+  required: ['count', 'quantity', 'quantityMicros'],
   additionalProperties: false,
-  properties: { count: { type: 'integer', minimum: 0 }, quantity: { type: 'number', minimum: 0 } },
+  properties: tallyProperties,
 };
 const summary = {
   type: 'object',
-  required: ['count', 'quantity', 'byType'],
+  required: ['count', 'quantity', 'quantityMicros', 'byType'],
   properties: {
-    count: { type: 'integer', minimum: 0 },
-    quantity: { type: 'number', minimum: 0 },
+    ...tallyProperties,
     byType: { type: 'object', additionalProperties: ref('Tally') },
   },
+};
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+/**
+ * The other methods of a path: each answers 405 with `Allow`. Described as operations so that
+ * clients and the handler tests can look the status up like any other. The functions answer 405
+ * before looking at the token; on AWS the gateway's authorizer still runs first (401).
+ */
+const otherMethods = (served: readonly (typeof HTTP_METHODS)[number][]) => {
+  const allow = served.map((m) => m.toUpperCase()).join(', ');
+  return Object.fromEntries(
+    HTTP_METHODS.filter((m) => !served.includes(m)).map((m) => [
+      m,
+      {
+        summary: `Not served: 405, Allow: ${allow}`,
+        responses: {
+          '401': common['401'],
+          '405': json(ref('Error'), `\`method_not_allowed\`: this path takes ${allow} only`, {
+            Allow: { description: 'The methods the path serves', schema: { type: 'string', enum: [allow] } },
+          }),
+        },
+      },
+    ]),
+  );
 };
 const itemIndex = { type: 'integer', minimum: 0 };
 const checkIds = Object.keys(CHECK_QUESTIONS);
@@ -82,7 +120,7 @@ export const openApiDocument = {
   openapi: '3.1.0',
   info: {
     title: 'activity-history',
-    version: '1.0.0',
+    version: '1.1.0',
     description:
       'Exact, self-explaining user-activity counting: POST events, read per-user histories, ask for a diagnosis.',
     license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
@@ -91,6 +129,7 @@ export const openApiDocument = {
   security: [{ jwt: [] }],
   paths: {
     '/activities': {
+      ...otherMethods(['post']),
       post: {
         operationId: 'postActivities',
         summary: 'Send one event or a batch of events',
@@ -113,6 +152,7 @@ export const openApiDocument = {
       },
     },
     '/users/{userId}/activity': {
+      ...otherMethods(['get']),
       get: {
         operationId: 'getActivityHistory',
         summary: "A user's activity over a range of days",
@@ -135,8 +175,8 @@ export const openApiDocument = {
         responses: {
           '200': json(ref('ActivityHistory'), 'The history; a user with no events gets zeros'),
           '400': json(
-            ref('ParameterError'),
-            'A bad parameter (named), from >= to, or more than 1000 buckets',
+            { oneOf: [ref('ParameterError'), ref('TooManyTypes')] },
+            `\`invalid_parameter\`: a bad parameter (named), an unknown one (only ${HISTORY_PARAMETER_NAMES.join(', ')}), from >= to, or more than 1000 buckets; or \`too_many_types\`: the history would list more than ${MAX_TYPES_PER_HISTORY} types in \`byType\`, ask for some with \`type\``,
           ),
           ...common,
           '403': error('Another user’s history without the admin scope'),
@@ -145,6 +185,7 @@ export const openApiDocument = {
       },
     },
     '/users/{userId}/diagnosis': {
+      ...otherMethods(['get']),
       get: {
         operationId: 'getDiagnosis',
         summary: 'Why a user’s count may look wrong: every stage checked',
@@ -152,7 +193,7 @@ export const openApiDocument = {
         parameters: [userIdParameter, ...rangeParameters],
         responses: {
           '200': json(ref('Diagnosis'), 'The diagnosis'),
-          '400': json(ref('ParameterError'), 'A bad parameter (named)'),
+          '400': json(ref('ParameterError'), 'A bad or unknown parameter (named; only from, to)'),
           ...common,
           '403': error(`The token lacks ${ADMIN_SCOPE}`),
           '503': json(ref('Error'), 'A backend is unavailable', retryAfter),
@@ -160,6 +201,7 @@ export const openApiDocument = {
       },
     },
     '/health': {
+      ...otherMethods(['get']),
       get: {
         operationId: 'getHealth',
         summary: 'Per-stage health over a recent window; 200 whenever the service runs',
@@ -302,6 +344,17 @@ export const openApiDocument = {
             type: 'object',
             required: ['errors'],
             properties: { errors: { type: 'array', minItems: 1, items: ref('FieldError') } },
+          },
+        ],
+      },
+      TooManyTypes: {
+        allOf: [
+          ref('Error'),
+          {
+            type: 'object',
+            properties: {
+              error: { type: 'object', properties: { code: { type: 'string', enum: ['too_many_types'] } } },
+            },
           },
         ],
       },

@@ -7,7 +7,7 @@ import {
 } from '../observability/invocation.js';
 import type { Logger } from '../observability/logger.js';
 import { type HttpApiEvent, type HttpRequest, readHttpRequest } from './http-request.js';
-import { errorResponse, type HttpResponse } from './http-response.js';
+import { errorResponse, type HttpResponse, methodNotAllowed } from './http-response.js';
 
 /** A request whose authorizer supplied claims. */
 export type AuthenticatedRequest = HttpRequest & { readonly caller: Caller };
@@ -17,6 +17,19 @@ export type HttpRoute = (request: AuthenticatedRequest, log: Logger) => Promise<
 
 /** A Lambda handler for HTTP API events. */
 export type HttpHandler = (event: HttpApiEvent, context?: InvocationContext) => Promise<HttpResponse>;
+
+/** The stages that answer HTTP requests. */
+export type HttpStage = Exclude<Stage, 'process'>;
+
+/**
+ * The methods each function serves. The gateway also sends a function the other methods of its
+ * paths (the HTTP API has catch-all routes for them), and the function answers those with 405.
+ */
+export const SERVED_METHODS: Readonly<Record<HttpStage, readonly string[]>> = {
+  ingest: ['POST'],
+  query: ['GET'],
+  diagnose: ['GET'],
+};
 
 /** How long a client should wait before retrying after a backend outage, seconds. */
 const RETRY_AFTER_SECONDS = '1';
@@ -46,8 +59,9 @@ const faultResponse = (error: unknown, requestId: string | null): HttpResponse =
 };
 
 /**
- * Wraps a route as the HTTP edge of one stage: reads the event (never throws), fails closed with
- * 401 when the authorizer supplied no claims, turns any fault into a 500/503 with the contract's
+ * Wraps a route as the HTTP edge of one stage: reads the event (never throws), answers 405 with
+ * `Allow` for a method the stage does not serve (before authorization: which methods a path takes
+ * is public, in the OpenAPI document), fails closed with 401 when the authorizer supplied no claims, turns any fault into a 500/503 with the contract's
  * body, logs one line per request with the request and correlation ids, records the invocation's
  * outcome (5xx is an error) and duration, and flushes the metrics.
  *
@@ -57,7 +71,7 @@ const faultResponse = (error: unknown, requestId: string | null): HttpResponse =
  * ```
  */
 export const serveHttp =
-  (stage: Stage, deps: ObservabilityDependencies, route: HttpRoute): HttpHandler =>
+  (stage: HttpStage, deps: ObservabilityDependencies, route: HttpRoute): HttpHandler =>
   async (event, context) => {
     const startedAt = performance.now();
     const request = readHttpRequest(event);
@@ -69,8 +83,10 @@ export const serveHttp =
     let response: HttpResponse;
     try {
       const { caller } = request;
-      response =
-        caller === null
+      const served = SERVED_METHODS[stage];
+      response = !served.includes(request.method)
+        ? methodNotAllowed(request.method, request.rawPath, served)
+        : caller === null
           ? errorResponse(401, 'unauthorized', 'the request carries no verified token claims')
           : await route({ ...request, caller }, log);
     } catch (error) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readHttpRequest } from '../http/http-request.js';
-import { httpApiEventOf, matchApiRoute, type RawRequest } from './api-gateway-event.js';
+import { apiPathMethods, httpApiEventOf, matchApiRoute, type RawRequest } from './api-gateway-event.js';
 import { localAuthorizer } from './local-authorizer.js';
 
 const jwt = { claims: { sub: 'u-1', scope: 'activity/admin' }, scopes: ['activity/admin'] };
@@ -44,6 +44,17 @@ describe('matchApiRoute', () => {
 
   it('passes no path parameter for broken escapes', () => {
     expect(matchApiRoute('GET', '/users/%E0%A4%A/activity')).toMatchObject({ pathParameters: null });
+  });
+});
+
+describe('apiPathMethods', () => {
+  it('lists the methods of each known path, and none for an unknown one', () => {
+    expect(apiPathMethods('/activities')).toEqual(['POST']);
+    expect(apiPathMethods('/users/u-1/activity')).toEqual(['GET']);
+    expect(apiPathMethods('/users/u-1/diagnosis')).toEqual(['GET']);
+    expect(apiPathMethods('/health')).toEqual(['GET']);
+    expect(apiPathMethods('/users/u-1/everything')).toEqual([]);
+    expect(apiPathMethods('/activities/1')).toEqual([]);
   });
 });
 

@@ -53,6 +53,22 @@ export const matchApiRoute = (method: string, rawPath: string): ApiRoute | null 
   };
 };
 
+/**
+ * The methods the API serves on a path, or `[]` for a path it does not know: a known path asked
+ * with another method is a 405 listing these in `Allow`, not a 404.
+ *
+ * @example
+ * ```ts
+ * apiPathMethods('/activities'); // ['POST']
+ * apiPathMethods('/nowhere'); // []
+ * ```
+ */
+export const apiPathMethods = (rawPath: string): readonly string[] => {
+  if (rawPath === '/activities') return ['POST'];
+  if (rawPath === '/health' || USER_ROUTE.test(rawPath)) return ['GET'];
+  return [];
+};
+
 /** An HTTP request as it reached the local server. */
 export interface RawRequest {
   readonly method: string;

@@ -1,9 +1,15 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { errorResponse, type HttpResponse } from '../http/http-response.js';
+import { errorResponse, type HttpResponse, methodNotAllowed } from '../http/http-response.js';
 import type { HttpHandler } from '../http/serve-http.js';
 import type { Logger } from '../observability/logger.js';
-import { type ApiFunction, gatewayRequestId, httpApiEventOf, matchApiRoute } from './api-gateway-event.js';
+import {
+  type ApiFunction,
+  apiPathMethods,
+  gatewayRequestId,
+  httpApiEventOf,
+  matchApiRoute,
+} from './api-gateway-event.js';
 import { localAuthorizer } from './local-authorizer.js';
 
 /**
@@ -75,8 +81,9 @@ const tooLarge = (limit: number): HttpResponse =>
 /**
  * Serves the HTTP API the way API Gateway's HTTP API would in front of the functions: each request
  * becomes a payload-2.0 event for the function of its route, authorized by the local authorizer,
- * and the function's result becomes the response (status, headers, body). Unknown routes answer 404
- * with the contract's error body; bodies over the gateway's limit, 413.
+ * and the function's result becomes the response (status, headers, body). Unknown paths answer 404
+ * with the contract's error body, a known path asked with another method 405 with `Allow` (as the
+ * deployed API's catch-all routes make the functions answer); bodies over the gateway's limit, 413.
  *
  * @example
  * ```ts
@@ -103,9 +110,12 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
     const route = matchApiRoute(method, url.pathname);
     if (route === null) {
       req.resume();
+      const allow = options.pages.has(url.pathname) ? ['GET'] : apiPathMethods(url.pathname);
       send(
         res,
-        errorResponse(404, 'not_found', `no route ${method} ${url.pathname}: see /openapi.json`),
+        allow.length > 0
+          ? methodNotAllowed(method, url.pathname, allow)
+          : errorResponse(404, 'not_found', `no route ${method} ${url.pathname}: see /openapi.json`),
         requestId,
       );
       return;

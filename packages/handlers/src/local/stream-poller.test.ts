@@ -442,7 +442,7 @@ describe('the stream poller (Lambda Kinesis event source mapping, in process)', 
     const day = dayRange(Date.parse('2026-03-02T00:00:00Z'), Date.parse('2026-03-03T00:00:00Z'));
     if (!day.ok) throw new Error('the test day is not a day range');
     const counters = await store.readDailyCounters('u-1', day.value);
-    expect(counters.map((c) => [c.summary.count, c.summary.quantityMicros])).toEqual([[30, 60_000_000]]);
+    expect(counters.map((c) => [c.summary.count, c.summary.quantityMicros])).toEqual([[30, 60_000_000n]]);
     expect((await metrics.read(3_600_000)).stream.retriedRecords).toBeGreaterThan(0);
   });
 });

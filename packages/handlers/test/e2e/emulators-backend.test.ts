@@ -42,7 +42,7 @@ describe('local mode on the emulators backend (dynalite, kinesalite), through HT
     expect(posted.status).toBe(202);
     await expect
       .poll(() => readTotals(pipeline.url, 'u-emu'), VISIBLE_WITHIN)
-      .toMatchObject({ count: 150, quantity: 300 });
+      .toMatchObject({ count: 150, quantity: 300, quantityMicros: '300000000' });
   });
 
   it('shows conflicts and invalid records written straight to the stream in the diagnosis', async () => {

@@ -32,7 +32,12 @@ describe('local mode on the memory backend, through HTTP only', () => {
     expect(posted.status).toBe(202);
     await expect
       .poll(() => readTotals(url, 'u-visible'), VISIBLE_WITHIN)
-      .toEqual({ count: 120, quantity: 240, byType: { 'track.played': { count: 120, quantity: 240 } } });
+      .toEqual({
+        count: 120,
+        quantity: 240,
+        quantityMicros: '240000000',
+        byType: { 'track.played': { count: 120, quantity: 240, quantityMicros: '240000000' } },
+      });
   });
 
   it('counts an event sent several times once', async () => {
@@ -98,7 +103,6 @@ describe('local mode on the memory backend, through HTTP only', () => {
     const openapi = await fetch(`${url}/openapi.json`);
     const index = await fetch(`${url}/`);
     const unknown = await fetch(`${url}/users/u-1/everything`);
-    const wrongMethod = await fetch(`${url}/activities`);
 
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: expect.stringMatching(/healthy|degraded|failing/) });
@@ -107,7 +111,40 @@ describe('local mode on the memory backend, through HTTP only', () => {
     expect(await index.json()).toMatchObject({ backend: 'memory' });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
-    expect(wrongMethod.status).toBe(404);
+  });
+
+  it('answers a known path asked with another method 405, with Allow and the contract body', async () => {
+    const cases = [
+      { method: 'PUT', path: '/activities', allow: 'POST' },
+      { method: 'GET', path: '/activities', allow: 'POST' },
+      { method: 'POST', path: '/users/u/activity', allow: 'GET' },
+      { method: 'DELETE', path: '/users/u/diagnosis', allow: 'GET' },
+      { method: 'PATCH', path: '/health', allow: 'GET' },
+      { method: 'POST', path: '/openapi.json', allow: 'GET' },
+    ];
+
+    for (const { method, path, allow } of cases) {
+      const response = await fetch(`${url}${path}`, { method });
+
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.get('allow'), `${method} ${path}`).toBe(allow);
+      expect(await response.json()).toEqual({
+        error: { code: 'method_not_allowed', message: expect.stringContaining(allow) },
+      });
+    }
+  });
+
+  it('refuses an unknown query parameter with 400 naming it', async () => {
+    const response = await fetch(`${url}/users/u-1/activity?granulrity=day`);
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: {
+        code: 'invalid_parameter',
+        message: expect.stringContaining('unknown query parameter "granulrity"'),
+      },
+      errors: [{ path: 'granulrity', message: expect.any(String) }],
+    });
   });
 
   it('hands the functions what API Gateway would: any header case, non-JSON bodies as base64, size limits', async () => {

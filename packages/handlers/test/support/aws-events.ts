@@ -13,7 +13,8 @@ export const claimsOf = (sub: string, scopes: readonly string[] = []): Claims =>
 });
 
 interface HttpEventOptions {
-  readonly method: 'GET' | 'POST';
+  /** Any method: the functions answer the ones they do not serve with 405. */
+  readonly method: string;
   readonly path: string;
   readonly routeKey?: string;
   readonly pathParameters?: Record<string, string>;

@@ -2,11 +2,8 @@ import { expect } from 'vitest';
 import { type HttpResponse, openApiDocument } from '../../src/index.js';
 import { validate } from './json-schema.js';
 
-type Route =
-  | 'POST /activities'
-  | 'GET /users/{userId}/activity'
-  | 'GET /users/{userId}/diagnosis'
-  | 'GET /health';
+type Path = '/activities' | '/users/{userId}/activity' | '/users/{userId}/diagnosis' | '/health';
+type Route = `${'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'} ${Path}`;
 
 const root = openApiDocument as unknown as Record<string, unknown>;
 

@@ -32,10 +32,15 @@ export const postEvents = async (
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 
-export interface Totals {
+/** A tally as the API writes it: `quantityMicros` is the exact sum, a decimal string. */
+export interface TallyBody {
   readonly count: number;
   readonly quantity: number;
-  readonly byType: Record<string, { count: number; quantity: number }>;
+  readonly quantityMicros: string;
+}
+
+export interface Totals extends TallyBody {
+  readonly byType: Record<string, TallyBody>;
 }
 
 /** The user's totals from two days ago to tomorrow, through `GET /users/{userId}/activity`. */
