@@ -75,6 +75,7 @@ const trafficBatches = (): ActivityEvent[][] => {
 const recordsOf = (events: readonly ActivityEvent[]): IncomingRecord[] =>
   events.map((event, i) => ({
     recordId: String(i).padStart(20, '0'),
+    shard: 'shardId-000000000000',
     partitionKey: event.userId,
     data: encodeEnvelope(envelopeOf(event)),
     arrivedAt: clock.now(),
@@ -156,7 +157,8 @@ const yearQueryCost = async (endpoint: string): Promise<BenchFigure[]> => {
   const heavy = yearOf('heavy-user', 1_000);
   // Seeded through the store itself, in big chronological batches (as a stream delivers them).
   for (const events of [light, heavy]) {
-    for (let i = 0; i < events.length; i += 2_000) await store.append(events.slice(i, i + 2_000));
+    const records = events.map((event, i) => ({ event, position: { shard: 'shardId-000000000000', sequence: String(i + 1) } }));
+    for (let i = 0; i < records.length; i += 2_000) await store.append(records.slice(i, i + 2_000));
   }
   const read = async (userId: string) => {
     meter.reset();

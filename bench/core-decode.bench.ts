@@ -63,6 +63,7 @@ const decodeValidateFold = () => {
   const decoded = decodeRecord(
     {
       recordId: kinesis.sequenceNumber,
+      shard: 'shardId-000000000000',
       partitionKey: kinesis.partitionKey,
       data: Buffer.from(kinesis.data, 'base64'),
       arrivedAt: NOW,

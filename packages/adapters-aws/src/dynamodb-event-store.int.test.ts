@@ -277,7 +277,7 @@ for (const { name, backend } of backends) {
 }
 
 const clockAt = (ms: number) => ({ now: () => ms, sleep: async () => {} });
-const noMetrics = { record: () => {} };
+const noMetrics = { record: () => {}, flush: async () => {} };
 const incoming = (records: readonly PositionedEvent[]) =>
   records.map((r) => ({
     recordId: r.position.sequence,

@@ -1,6 +1,5 @@
 import {
   type ActivityEvent,
-  type AppendOutcome,
   type Claim,
   type Clock,
   type CounterContribution,

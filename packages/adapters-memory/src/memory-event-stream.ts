@@ -120,6 +120,7 @@ export const createMemoryEventStream = (options: MemoryEventStreamOptions = {}):
     sequence++;
     const record: IncomingRecord = {
       recordId: String(sequence).padStart(SEQUENCE_DIGITS, '0'),
+      shard: shardFor(partitionKey).id,
       partitionKey,
       data: data.slice(),
       arrivedAt: clock.now(),

@@ -96,16 +96,17 @@ export const planAppend = (entries: readonly PositionedEvent[], claims: readonly
   if (claims.length !== firsts.length) {
     throw new RangeError(`planAppend needs one claim per first occurrence (${firsts.length}), got ${claims.length}`);
   }
-  const claimOf = new Map(firsts.map((entry, i) => [eventKeyOf(entry.event), claims[i]!] as const));
+  const claimOf = new Map(firsts.map((entry, i) => [eventKeyOf(entry.event), { entry, claim: claims[i]! }] as const));
   const contributions = new Map<string, { key: CounterKey; shard: string; items: CountedItem[] }>();
   const judged = new Set<string>();
   const outcomes = entries.map(({ event, position }): AppendOutcome => {
     const key = eventKeyOf(event);
-    const claim = claimOf.get(key)!;
+    const { entry, claim } = claimOf.get(key)!;
     const first = !judged.has(key);
     judged.add(key);
     if (claim.kind === 'refused') return { kind: 'refused', message: claim.message };
-    const stored = claim.kind === 'stored' ? event : claim.stored;
+    // A key this call stored holds its first occurrence.
+    const stored = claim.kind === 'stored' ? entry.event : claim.stored;
     if (first && (claim.kind === 'stored' || samePosition(claim.origin, position))) {
       const counter = { userId: stored.userId, day: countedDayOf(stored), type: stored.type };
       const id = counterId(counter, position.shard);

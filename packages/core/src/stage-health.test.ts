@@ -30,7 +30,7 @@ const figures = (patch: Partial<PipelineFigures> = {}): PipelineFigures => ({
   stream: { maxLagMs: 800, latestLagMs: 500, pendingRecords: 0, retriedRecords: 0 },
   process: { stored: 480, duplicates: 20 },
   store: { throttled: 0, unavailable: 0, failed: 0 },
-  rejections: { invalid_event: 0, conflict: 0, malformed_record: 0 },
+  rejections: { invalid_event: 0, conflict: 0, malformed_record: 0, unstorable: 0 },
   deadLetters: { inWindow: 0, depth: 0 },
   ...patch,
 });
@@ -168,7 +168,7 @@ describe('judgeProcessor', () => {
   ) =>
     figures({
       process: { stored, duplicates: 0 },
-      rejections: { invalid_event: rejected, conflict: 0, malformed_record: 0 },
+      rejections: { invalid_event: rejected, conflict: 0, malformed_record: 0, unstorable: 0 },
       deadLetters,
     });
 
@@ -192,7 +192,7 @@ describe('judgeProcessor', () => {
     // Arrange
     const input = figures({
       process: { stored: 30, duplicates: 50 },
-      rejections: { invalid_event: 10, conflict: 5, malformed_record: 5 },
+      rejections: { invalid_event: 10, conflict: 5, malformed_record: 5, unstorable: 0 },
     });
 
     // Act

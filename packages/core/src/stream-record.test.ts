@@ -16,6 +16,7 @@ const EVENT = {
 
 const recordOf = (data: Uint8Array | string, partitionKey = PARTITION_KEY): IncomingRecord => ({
   recordId: '49590338271490256608559692538361571095921575989136588898',
+  shard: 'shardId-000000000000',
   partitionKey,
   data: typeof data === 'string' ? new TextEncoder().encode(data) : data,
   arrivedAt: NOW,

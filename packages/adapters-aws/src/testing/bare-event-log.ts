@@ -1,6 +1,7 @@
 import type { ActivityEvent } from '@activity-history/core';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { claimItemOf, claimKey, userKey } from '../dynamodb-items.js';
+import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { eventItemOf, eventKey, keyOf } from '../dynamodb-items.js';
 
 /** The least a DynamoDB store that keeps every event can do, see {@link createBareEventLog}. */
 export interface BareEventLog {
@@ -21,15 +22,16 @@ export interface BareEventLog {
  * for (const event of events) await log.put(event);
  * ```
  */
-export const createBareEventLog = (document: DynamoDBDocumentClient, tableName: string): BareEventLog => ({
+export const createBareEventLog = (client: DynamoDBClient | DynamoDBDocumentClient, tableName: string): BareEventLog => ({
   async put(event) {
-    await document.send(new PutCommand({ TableName: tableName, Item: claimItemOf(event) }));
+    const position = { shard: 'shardId-000000000000', sequence: '1' };
+    await (client as DynamoDBClient).send(new PutItemCommand({ TableName: tableName, Item: eventItemOf({ event, position }) }));
   },
   async get(userId, eventId) {
-    await document.send(
-      new GetCommand({
+    await (client as DynamoDBClient).send(
+      new GetItemCommand({
         TableName: tableName,
-        Key: { pk: userKey(userId), sk: claimKey(eventId) },
+        Key: keyOf(userId, eventKey(eventId)),
         ConsistentRead: true,
       }),
     );

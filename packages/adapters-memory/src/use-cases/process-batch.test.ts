@@ -4,6 +4,7 @@ import {
   dayRange,
   EventStoreError,
   type IncomingRecord,
+  type PositionedEvent,
   processBatch,
   type StreamEnvelope,
 } from '@activity-history/core';
@@ -108,8 +109,8 @@ describe('processBatch over the memory adapters', () => {
       ...pipeline.processDeps,
       store: {
         ...store,
-        append: (events: readonly ActivityEvent[]) =>
-          events.some((e) => e.userId === 'u-bad')
+        append: (events: readonly PositionedEvent[]) =>
+          events.some((e) => e.event.userId === 'u-bad')
             ? Promise.reject(new EventStoreError('throttled', 'ProvisionedThroughputExceeded'))
             : store.append(events),
       },
@@ -194,7 +195,7 @@ describe('processBatch over the memory adapters', () => {
     let most = 0;
     const store = {
       ...pipeline.store,
-      append: async (events: readonly ActivityEvent[]) => {
+      append: async (events: readonly PositionedEvent[]) => {
         most = Math.max(most, ++inFlight);
         await new Promise((resolve) => setTimeout(resolve, 1));
         inFlight--;

@@ -13,8 +13,10 @@ import type { KinesisStreamEvent } from 'aws-lambda';
  * ```
  */
 export const incomingRecords = (event: KinesisStreamEvent): IncomingRecord[] =>
-  (Array.isArray(event?.Records) ? event.Records : []).map(({ kinesis }) => ({
+  (Array.isArray(event?.Records) ? event.Records : []).map(({ kinesis, eventID }) => ({
     recordId: String(kinesis?.sequenceNumber ?? ''),
+    // Lambda names a record `<shard id>:<sequence number>`.
+    shard: String(eventID ?? '').split(':')[0] ?? '',
     partitionKey: String(kinesis?.partitionKey ?? ''),
     data: Buffer.from(typeof kinesis?.data === 'string' ? kinesis.data : '', 'base64'),
     arrivedAt: Math.round(Number(kinesis?.approximateArrivalTimestamp ?? 0) * 1000),

@@ -95,6 +95,7 @@ export const kinesisShardSource = (client: KinesisClient, streamName: string): S
       const page = await getRecords(shardId, after, limit);
       const records: IncomingRecord[] = (page.Records ?? []).map((record) => ({
         recordId: record.SequenceNumber ?? '',
+        shard: shardId,
         partitionKey: record.PartitionKey ?? '',
         data: record.Data ?? new Uint8Array(),
         arrivedAt: record.ApproximateArrivalTimestamp?.getTime() ?? Date.now(),
