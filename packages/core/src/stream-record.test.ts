@@ -149,7 +149,7 @@ describe('decodeRecord', () => {
         kind: 'invalid_event',
         userId: 'alice@example.com',
         eventId: EVENT.eventId,
-        errors: [{ path: 'quantity', message: 'quantity must be greater than 0' }],
+        errors: [{ path: 'quantity', message: 'quantity must be at least 0.000001 (one millionth)' }],
         correlationId: 'req-1',
         text: envelopeText({ ...EVENT, quantity: 0 }),
       });
