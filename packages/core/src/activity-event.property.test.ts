@@ -1,12 +1,15 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { parseActivityEvent, parseRfc3339 } from './activity-event.js';
+import { MAX_EVENT_BYTES, parseActivityEvent, parseRfc3339, sameContent } from './activity-event.js';
+import { jsonByteLength } from './json-byte-length.js';
 import {
   ARBITRARY_NOW,
   type EventInput,
   eventInputArb,
   instantArb,
+  invalidEventInputArb,
   offsetMinutesArb,
+  validEventArb,
   writeInstant,
 } from './testing/arbitraries.js';
 
@@ -159,24 +162,43 @@ const occurredAtNearArb: fc.Arbitrary<unknown> = fc.oneof(
 
 const quantityNearArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.double(),
+  fc.double({ min: 1e-8, max: 1e-5 }),
   fc.constantFrom<unknown>(0, -0, -1, 0.000001, 1e-7, 1_000_000, 1_000_000.000001, 1_000_001, Number.NaN),
+  fc.constantFrom<unknown>(0.00000099, 0.0000009999999999, 0.0000015, 5e-324, -0.000001, 999_999.9999995),
   fc.constantFrom<unknown>(Number.POSITIVE_INFINITY, '1', null, undefined, true),
 );
 
 const attributeValueNearArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.string({ maxLength: 4 }),
   fc.string({ minLength: 255, maxLength: 257 }),
+  fc.string({ unit: 'binary', maxLength: 4 }),
+  fc.string({ unit: fc.constantFrom('a', '\uD800', '\uDC00', '\u0000', '😀', '€'), maxLength: 4 }),
+  fc.string({ unit: fc.constantFrom('a', '😀'), minLength: 128, maxLength: 257 }),
   fc.double(),
+  fc.double({ min: 1e-132, max: 1e-128 }),
+  fc.double({ min: 1e124, max: 1e128 }),
+  fc.bigInt({ min: -(2n ** 80n), max: 2n ** 80n }).map(Number),
   fc.boolean(),
   fc.constantFrom<unknown>(Number.NaN, Number.POSITIVE_INFINITY, null, { nested: 1 }, ['a']),
+  fc.constantFrom<unknown>(0, -0, 1e-130, -1e-130, 9.9e-131, 5e-324, 1e126, -1e126, 9.99e125, 2 ** 60),
 );
 
 const attributeNameNearArb: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.constantFrom('edge', 'a.b-c_D9', 'n'.repeat(64)), weight: 3 },
   { arbitrary: textNearArb('aZ9_.-#/ é', 64), weight: 1 },
   {
-    arbitrary: fc.constantFrom('__proto__', 'constructor', 'prototype', 'toJSON', 'hasOwnProperty'),
-    weight: 1,
+    arbitrary: fc.constantFrom(
+      '__proto__',
+      'constructor',
+      'prototype',
+      'toJSON',
+      'hasOwnProperty',
+      'toString',
+      'valueOf',
+      'isPrototypeOf',
+      '__defineGetter__',
+    ),
+    weight: 2,
   },
 );
 
@@ -219,10 +241,16 @@ const nearValidInputArb: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   fc
     .tuple(eventInputArb(), fc.oneof(textNearArb('aZ9._:@|-#/ é', 128), notTextArb))
     .map(([input, userId]) => ({ ...input, userId })),
-  fc.tuple(eventInputArb(), fc.oneof(textNearArb('az09._-A ', 64), notTextArb)).map(([input, type]) => ({
-    ...input,
-    type,
-  })),
+  fc
+    .tuple(
+      eventInputArb(),
+      fc.oneof(
+        textNearArb('az09._-A ', 64),
+        notTextArb,
+        fc.constantFrom('constructor', 'valueof', 'tostring', '__proto__', 'toString', 'prototype'),
+      ),
+    )
+    .map(([input, type]) => ({ ...input, type })),
   fc.tuple(eventInputArb(), occurredAtNearArb).map(([input, occurredAt]) => ({ ...input, occurredAt })),
   fc.tuple(eventInputArb(), quantityNearArb).map(([input, quantity]) => ({ ...input, quantity })),
   fc.tuple(eventInputArb(), attributesNearArb).map(([input, attributes]) => ({ ...input, attributes })),
@@ -252,6 +280,48 @@ describe('parseActivityEvent', () => {
 
       // Assert
       expect(fast).toEqual(full);
+    },
+  );
+
+  test.prop([eventInputArb()], { numRuns: 1000 })(
+    'accepts every event the valid arbitrary makes, within 8 KiB',
+    (input) => {
+      // Act
+      const result = parseActivityEvent(input, { now: ARBITRARY_NOW });
+
+      // Assert
+      expect(jsonByteLength(input)).toBeLessThanOrEqual(MAX_EVENT_BYTES);
+      expect(result).toMatchObject({ ok: true });
+    },
+  );
+
+  test.prop([invalidEventInputArb()], { numRuns: 1000 })(
+    'refuses every event the invalid arbitrary makes, each error naming a field or the whole event',
+    ({ input }) => {
+      // Act
+      const result = parseActivityEvent(input, { now: ARBITRARY_NOW });
+
+      // Assert
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.error.length).toBeGreaterThan(0);
+      for (const error of result.error)
+        expect(error).toEqual({ path: expect.any(String), message: expect.any(String) });
+    },
+  );
+
+  test.prop([validEventArb()], { numRuns: 1000 })(
+    'keeps attributes as own properties that survive JSON: the event read back has the same content',
+    (event) => {
+      // Act
+      const readBack = parseActivityEvent(JSON.parse(JSON.stringify(event)), { now: ARBITRARY_NOW });
+
+      // Assert
+      expect(Object.getPrototypeOf(event.attributes)).toBe(Object.prototype);
+      for (const key of Object.keys(event.attributes))
+        expect(Object.hasOwn(event.attributes, key)).toBe(true);
+      expect(readBack.ok && sameContent(event, readBack.value)).toBe(true);
+      expect(readBack.ok && readBack.value).toEqual(event);
     },
   );
 

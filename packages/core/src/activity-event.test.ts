@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type ActivityEvent,
   MAX_EVENT_BYTES,
+  MIN_QUANTITY,
   parseActivityEvent,
   parseRfc3339,
   sameContent,
@@ -155,8 +156,8 @@ describe('parseActivityEvent', () => {
         'occurredAt',
         /5 minutes after the server clock/,
       ],
-      ['a quantity of 0', { quantity: 0 }, 'quantity', /quantity must be greater than 0/],
-      ['a negative quantity', { quantity: -1 }, 'quantity', /quantity must be greater than 0/],
+      ['a quantity of 0', { quantity: 0 }, 'quantity', /quantity must be at least 0.000001/],
+      ['a negative quantity', { quantity: -1 }, 'quantity', /quantity must be at least 0.000001/],
       ['a quantity of 1,000,001', { quantity: 1_000_001 }, 'quantity', /quantity must be at most 1000000/],
       ['a quantity just above 1,000,000', { quantity: 1_000_000.000001 }, 'quantity', /at most 1000000/],
       ['a NaN quantity', { quantity: Number.NaN }, 'quantity', /quantity must be a number/],
@@ -459,5 +460,291 @@ describe('sameContent', () => {
 
     // Assert
     expect(same).toEqual([false, false]);
+  });
+});
+
+/** The largest double below a positive one. */
+const previousDouble = (n: number): number => {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, n);
+  view.setBigUint64(0, view.getBigUint64(0) - 1n);
+  return view.getFloat64(0);
+};
+
+describe('parseActivityEvent under the rules of contract v1.1', () => {
+  const refusal = (patch: Record<string, unknown>) => {
+    const result = parse(patch);
+    return result.ok ? null : result.error;
+  };
+
+  describe('quantity is at least one millionth', () => {
+    it.each([MIN_QUANTITY, 0.000001, 0.0000015, 999_999.9999995])('accepts %d', (quantity) => {
+      // Act
+      const result = parse({ quantity });
+
+      // Assert
+      expect(result).toMatchObject({ ok: true, value: { quantity } });
+    });
+
+    it.each([0.00000099, 1e-7, 5e-324, 0, -0, -0.000001])('refuses %d, naming the minimum', (quantity) => {
+      // Act
+      const errors = refusal({ quantity });
+
+      // Assert
+      expect(errors).toEqual([
+        { path: 'quantity', message: 'quantity must be at least 0.000001 (one millionth)' },
+      ]);
+    });
+  });
+
+  describe('attribute strings are valid Unicode', () => {
+    it.each([
+      ['an emoji (a surrogate pair)', '😀'],
+      ['128 astral characters (256 UTF-16 units)', '🎵'.repeat(128)],
+      ['U+FFFD and U+10FFFF', '\uFFFD\u{10FFFF}'],
+      ['other control characters', '\u0001\t\n'],
+    ])('accepts %s', (_, note) => {
+      // Act
+      const result = parse({ attributes: { note } });
+
+      // Assert
+      expect(result).toMatchObject({ ok: true, value: { attributes: { note } } });
+    });
+
+    it.each([
+      ['a lone high surrogate', '\uD800'],
+      ['a lone low surrogate', 'a\uDC00b'],
+      ['a pair in the wrong order', '\uDE00\uD83D'],
+      ['a U+0000 character', '\u0000'],
+      ['a U+0000 inside text', 'calm\u0000'],
+    ])('refuses %s, naming the attribute', (_, note) => {
+      // Act
+      const errors = refusal({ attributes: { mood: 'calm', note } });
+
+      // Assert
+      expect(errors).toEqual([
+        {
+          path: 'attributes.note',
+          message: 'attribute strings must be valid Unicode (no lone surrogate, no U+0000 character)',
+        },
+      ]);
+    });
+  });
+
+  describe("attribute numbers are 0 or within DynamoDB's range", () => {
+    it.each([
+      0,
+      1e-130,
+      -1e-130,
+      9.99e125,
+      -9.99e125,
+      previousDouble(1e126),
+      2 ** 60,
+      -(2 ** 60),
+      Number.MAX_SAFE_INTEGER + 2,
+      123.456,
+    ])('accepts %d and keeps it as the same double', (n) => {
+      // Act
+      const result = parse({ attributes: { n } });
+
+      // Assert
+      expect(result.ok && result.value.attributes.n).toBe(n);
+    });
+
+    it('accepts -0 and normalizes it to 0, as JSON would write it', () => {
+      // Act
+      const result = parse({ attributes: { n: -0 } });
+
+      // Assert
+      expect(result.ok && Object.is(result.value.attributes.n, 0)).toBe(true);
+    });
+
+    it.each([9.9e-131, -9.9e-131, 5e-324, 1e126, -1e126, 1e300, Number.MAX_VALUE])(
+      'refuses %d, naming the attribute and the range',
+      (n) => {
+        // Act
+        const errors = refusal({ attributes: { n } });
+
+        // Assert
+        expect(errors).toEqual([
+          {
+            path: 'attributes.n',
+            message:
+              'attribute numbers must be 0 or have a magnitude from 1e-130 (inclusive) to 1e126 (exclusive)',
+          },
+        ]);
+      },
+    );
+  });
+
+  describe('names have no special meaning', () => {
+    const PROTOTYPE_NAMES = [
+      'toString',
+      'valueOf',
+      'hasOwnProperty',
+      'isPrototypeOf',
+      'propertyIsEnumerable',
+      'toLocaleString',
+      '__defineGetter__',
+      '__lookupSetter__',
+      'toJSON',
+    ];
+
+    it.each(PROTOTYPE_NAMES)('keeps the attribute %s as an own property with the value sent', (key) => {
+      // Arrange: JSON.parse makes it an own key, as a request body would
+      const input = JSON.parse(JSON.stringify({ ...VALID, attributes: { [key]: 'sent', other: 1 } }));
+
+      // Act
+      const result = parseActivityEvent(input, { now: NOW });
+
+      // Assert
+      expect(result.ok).toBe(true);
+      if (!result.ok) return;
+      expect(Object.hasOwn(result.value.attributes, key)).toBe(true);
+      expect(result.value.attributes[key]).toBe('sent');
+      expect(Object.keys(result.value.attributes).sort()).toEqual([key, 'other'].sort());
+      expect(JSON.parse(JSON.stringify(result.value.attributes))).toEqual({ [key]: 'sent', other: 1 });
+    });
+
+    it('keeps every prototype name at once, through the schema path as well', () => {
+      // Arrange: a null-prototype event takes the schema's path rather than the fast one
+      const attributes = Object.fromEntries(PROTOTYPE_NAMES.map((key, i) => [key, i]));
+      const input = Object.assign(Object.create(null), { ...VALID, attributes });
+
+      // Act
+      const result = parseActivityEvent(input, { now: NOW });
+
+      // Assert
+      expect(result.ok && Object.entries(result.value.attributes)).toEqual(Object.entries(attributes));
+    });
+
+    it.each(PROTOTYPE_NAMES)('compares the attribute %s as an own property only', (key) => {
+      // Arrange
+      const normalized = (attributes: Record<string, unknown>) => {
+        const result = parse({ attributes });
+        if (!result.ok) throw new Error(JSON.stringify(result.error));
+        return result.value;
+      };
+
+      // Act
+      const same = sameContent(normalized({ [key]: 'x' }), normalized({ [key]: 'x' }));
+      const withAndWithout = [
+        sameContent(normalized({ [key]: 'x' }), normalized({})),
+        sameContent(normalized({}), normalized({ [key]: 'x' })),
+        sameContent(normalized({ [key]: 'x' }), normalized({ [key]: 'y' })),
+        sameContent(normalized({ [key]: 'x' }), normalized({ other: 'x' })),
+      ];
+
+      // Assert
+      expect(same).toBe(true);
+      expect(withAndWithout).toEqual([false, false, false, false]);
+    });
+
+    it.each(['constructor', 'valueof', 'tostring', 'hasownproperty', 'isprototypeof', 'proto', 'prototype'])(
+      'accepts the type %s like any other',
+      (type) => {
+        // Act
+        const result = parse({ type });
+
+        // Assert
+        expect(result).toMatchObject({ ok: true, value: { type } });
+      },
+    );
+
+    it('refuses the type __proto__ by its pattern (it starts with _)', () => {
+      // Act
+      const errors = refusal({ type: '__proto__' });
+
+      // Assert
+      expect(errors).toEqual([{ path: 'type', message: expect.stringMatching(/starting alphanumeric/) }]);
+    });
+
+    it.each(['__proto__', 'constructor', 'prototype'])(
+      'explains the refusal of the attribute name %s',
+      (key) => {
+        // Arrange
+        const input = JSON.parse(`{${JSON.stringify(VALID).slice(1, -1)},"attributes":{"${key}":1}}`);
+
+        // Act
+        const result = parseActivityEvent(input, { now: NOW });
+
+        // Assert
+        expect(result).toEqual({
+          ok: false,
+          error: [
+            {
+              path: `attributes.${key}`,
+              message: `attribute name "${key}" is reserved: __proto__, constructor and prototype name JavaScript object internals and cannot be attribute names`,
+            },
+          ],
+        });
+      },
+    );
+  });
+
+  describe('rules about the whole event', () => {
+    it('name the whole event with the empty path', () => {
+      // Act
+      const notAnObject = parseActivityEvent('e-1', { now: NOW });
+      const tooLarge = parseActivityEvent(VALID, { now: NOW, serializedBytes: MAX_EVENT_BYTES + 1 });
+
+      // Assert
+      expect([notAnObject, tooLarge].map((r) => !r.ok && r.error.map((e) => e.path))).toEqual([[''], ['']]);
+    });
+  });
+
+  describe('the error list is bounded', () => {
+    it('reports 5,000 unknown fields by the first of them', () => {
+      // Arrange
+      const input: Record<string, unknown> = { ...VALID };
+      for (let i = 0; i < 5000; i++) input[`extra${i}`] = i;
+
+      // Act
+      const result = parseActivityEvent(input, { now: NOW });
+
+      // Assert
+      expect(result).toEqual({
+        ok: false,
+        error: [{ path: 'extra0', message: 'unknown field "extra0" is not allowed (check its spelling)' }],
+      });
+    });
+
+    it('reports 5,000 bad attributes as 20 errors, the last counting those left out', () => {
+      // Arrange
+      const attributes = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, { bad: i }]));
+
+      // Act
+      const errors = refusal({ attributes });
+
+      // Assert
+      expect(errors).toHaveLength(20);
+      expect(errors![0]).toEqual({
+        path: 'attributes.k0',
+        message: expect.stringMatching(/attribute values/),
+      });
+      expect(errors![19]).toEqual({
+        path: 'attributes.k19',
+        message: '4981 more errors were left out, the first at "attributes.k19"',
+      });
+    });
+
+    it('cuts the path and message of a field with a huge name', () => {
+      // Arrange
+      const name = `k${'😀'.repeat(50_000)}`;
+
+      // Act
+      const result = parse({ [name]: 1 });
+
+      // Assert
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      const [error] = result.error;
+      expect(error!.path.length).toBeLessThanOrEqual(100);
+      expect(error!.message.length).toBeLessThanOrEqual(200);
+      expect(error!.path.endsWith('…')).toBe(true);
+      expect(error!.message.startsWith('unknown field "k😀')).toBe(true);
+      // encodeURIComponent throws on a lone surrogate: the cut kept every pair whole
+      expect(() => encodeURIComponent(error!.path + error!.message)).not.toThrow();
+    });
   });
 });

@@ -1,9 +1,13 @@
 import * as v from 'valibot';
-import type { FieldError } from './field-error.js';
+import { capFieldErrors, type FieldError } from './field-error.js';
 import { jsonByteLength } from './json-byte-length.js';
 import { err, ok, type Result } from './result.js';
+import { isStorableText } from './storable-text.js';
 
-/** An attribute value: a short string, a finite number or a boolean. */
+/**
+ * An attribute value: a short string of valid Unicode, a number 0 or of magnitude from
+ * {@link MIN_ATTRIBUTE_MAGNITUDE} to {@link MAX_ATTRIBUTE_MAGNITUDE}, or a boolean.
+ */
 export type AttributeValue = string | number | boolean;
 
 /**
@@ -36,6 +40,35 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 export const MAX_EVENT_BYTES = 8 * 1024;
 /** The most attributes an event may carry. */
 export const MAX_ATTRIBUTES = 20;
+/**
+ * The smallest `quantity`: one millionth, the unit quantities are summed in. A smaller one is
+ * refused rather than counted as 0.
+ *
+ * @example
+ * ```ts
+ * parseActivityEvent({ ...event, quantity: MIN_QUANTITY }, { now }).ok; // true
+ * ```
+ */
+export const MIN_QUANTITY = 0.000001;
+/**
+ * The smallest magnitude of a nonzero attribute number (inclusive), DynamoDB's: smaller ones would
+ * be stored as 0 or refused by the store.
+ *
+ * @example
+ * ```ts
+ * parseActivityEvent({ ...event, attributes: { x: 1e-130 } }, { now }).ok; // true
+ * ```
+ */
+export const MIN_ATTRIBUTE_MAGNITUDE = 1e-130;
+/**
+ * The bound on the magnitude of an attribute number (exclusive), DynamoDB's.
+ *
+ * @example
+ * ```ts
+ * parseActivityEvent({ ...event, attributes: { x: 1e126 } }, { now }).ok; // false
+ * ```
+ */
+export const MAX_ATTRIBUTE_MAGNITUDE = 1e126;
 
 /** The ASCII digit at `i`, or NaN, which fails every range check it reaches. */
 const digitAt = (text: string, i: number): number => {
@@ -150,6 +183,15 @@ const MAX_QUANTITY = 1_000_000;
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** Finite, and 0 or within DynamoDB's range: every store keeps such a double exactly. */
+const isAttributeNumber = (value: number): boolean => {
+  const magnitude = Math.abs(value);
+  return value === 0 || (magnitude >= MIN_ATTRIBUTE_MAGNITUDE && magnitude < MAX_ATTRIBUTE_MAGNITUDE);
+};
+
+const isAttributeString = (value: string): boolean =>
+  value.length <= MAX_ATTRIBUTE_STRING && isStorableText(value);
+
 const text = (field: string, isValid: (value: string) => boolean, rule: string) =>
   v.pipe(v.string(`${field} must be a string`), v.check(isValid, `${field} must be ${rule}`));
 
@@ -161,8 +203,19 @@ const attributeValue = v.union(
         MAX_ATTRIBUTE_STRING,
         `attribute strings must be at most ${MAX_ATTRIBUTE_STRING} characters`,
       ),
+      v.check(
+        isStorableText,
+        'attribute strings must be valid Unicode (no lone surrogate, no U+0000 character)',
+      ),
     ),
-    v.pipe(v.number(), v.finite('attribute numbers must be finite')),
+    v.pipe(
+      v.number(),
+      v.finite('attribute numbers must be finite'),
+      v.check(
+        isAttributeNumber,
+        'attribute numbers must be 0 or have a magnitude from 1e-130 (inclusive) to 1e126 (exclusive)',
+      ),
+    ),
     v.boolean(),
   ],
   'attribute values must be a string (at most 256 characters), a finite number or a boolean',
@@ -192,7 +245,7 @@ const eventSchema = v.strictObject(
       v.pipe(
         v.number('quantity must be a number'),
         v.finite('quantity must be a finite number'),
-        v.gtValue(0, 'quantity must be greater than 0'),
+        v.minValue(MIN_QUANTITY, `quantity must be at least ${MIN_QUANTITY} (one millionth)`),
         v.maxValue(MAX_QUANTITY, `quantity must be at most ${MAX_QUANTITY}`),
       ),
     ),
@@ -235,10 +288,15 @@ const isEventField = (key: string): boolean => {
 /** Keys valibot's record skips without a word: such attributes are left to it. */
 const SKIPPED_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
 
-const isAttributeValue = (value: unknown): value is AttributeValue =>
+/**
+ * Whether the fast path may copy the value as it is. -0 is valid but normalized to 0: this rare
+ * value is left to the schema's path.
+ */
+const isPlainAttributeValue = (value: unknown): value is AttributeValue =>
   typeof value === 'string'
-    ? value.length <= MAX_ATTRIBUTE_STRING
-    : typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+    ? isAttributeString(value)
+    : typeof value === 'boolean' ||
+      (typeof value === 'number' && isAttributeNumber(value) && !Object.is(value, -0));
 
 /**
  * The normalized spelling of an instant (`toISOString`). Events from ingest arrive spelled so
@@ -282,7 +340,7 @@ const plainAttributesBytes = (
   for (const key in input) {
     const value = input[key];
     if (!Object.hasOwn(input, key) || SKIPPED_KEYS.has(key) || !isAttributeName(key)) return -1;
-    if (++count > MAX_ATTRIBUTES || !isAttributeValue(value)) return -1;
+    if (++count > MAX_ATTRIBUTES || !isPlainAttributeValue(value)) return -1;
     const valueBytes =
       typeof value === 'string'
         ? stringBytes(value)
@@ -327,9 +385,7 @@ const readPlainEvent = (input: Record<string, unknown>, context: ValidationConte
     memberBytes('occurredAt', occurredAt.length + 2) +
     1;
   if (quantity !== undefined) {
-    if (
-      !(typeof quantity === 'number' && Number.isFinite(quantity) && quantity > 0 && quantity <= MAX_QUANTITY)
-    ) {
+    if (!(typeof quantity === 'number' && quantity >= MIN_QUANTITY && quantity <= MAX_QUANTITY)) {
       return null;
     }
     bytes += 1 + memberBytes('quantity', MAX_NUMBER_BYTES);
@@ -388,7 +444,10 @@ export interface ValidationContext {
 
 /**
  * Validates an event against the contract and normalizes it. Every broken rule is reported, each
- * naming its field; unknown top-level fields are rejected so that a typo cannot pass silently.
+ * naming its field (the empty path `""` for a rule about the whole event: not an object, over
+ * 8 KiB); unknown top-level fields are rejected so that a typo cannot pass silently. The list is
+ * bounded by `capFieldErrors` (at most 20 errors, each cut to a readable length). Attribute keys
+ * are kept as own properties whatever they spell (`toString`, `valueOf`...), and -0 becomes 0.
  *
  * @example
  * ```ts
@@ -408,7 +467,7 @@ export const parseActivityEvent = (
   const plain = readPlainEvent(input, context);
   if (plain !== null) return ok(plain);
   const parsed = v.safeParse(eventSchema, input, { abortPipeEarly: true });
-  if (!parsed.success) return err(toFieldErrors(parsed.issues));
+  if (!parsed.success) return err(capFieldErrors(toFieldErrors(parsed.issues)));
   const raw = parsed.output;
   const occurredAtMs = parseRfc3339(raw.occurredAt) as number;
   const errors: FieldError[] = [];
@@ -418,7 +477,7 @@ export const parseActivityEvent = (
     for (const key of Object.keys(attributes).filter((k) => SKIPPED_KEYS.has(k))) {
       errors.push({
         path: `attributes.${key}`,
-        message: `attribute name "${key}" is reserved (${[...SKIPPED_KEYS].join(', ')} cannot be stored safely)`,
+        message: `attribute name "${key}" is reserved: __proto__, constructor and prototype name JavaScript object internals and cannot be attribute names`,
       });
     }
   }
@@ -431,20 +490,29 @@ export const parseActivityEvent = (
   const bytes = context.serializedBytes ?? jsonByteLength(input);
   if (bytes > MAX_EVENT_BYTES) {
     errors.push({
+      // A rule about no single field: the empty path names the whole event.
       path: '',
       message: `the serialized event must be at most ${MAX_EVENT_BYTES} bytes (it has ${bytes})`,
     });
   }
-  if (errors.length > 0) return err(errors);
+  if (errors.length > 0) return err(capFieldErrors(errors));
   return ok({
     eventId: raw.eventId,
     userId: raw.userId,
     type: raw.type,
     occurredAt: normalizedInstant(raw.occurredAt, occurredAtMs),
     quantity: raw.quantity ?? 1,
-    attributes: raw.attributes ?? {},
+    attributes: normalizedAttributes(raw.attributes ?? {}),
   });
 };
+
+/**
+ * A copy of validated attributes with -0 read as 0, since JSON writes -0 as 0 and the stream and
+ * every store would return 0. `Object.fromEntries` defines own properties, so a key that spells a
+ * prototype member (`toString`) holds the value sent and nothing else.
+ */
+const normalizedAttributes = (attributes: Record<string, AttributeValue>): Record<string, AttributeValue> =>
+  Object.fromEntries(Object.entries(attributes).map(([key, value]) => [key, value === 0 ? 0 : value]));
 
 /**
  * The event's instant in epoch milliseconds.

@@ -2,9 +2,12 @@ export {
   type ActivityEvent,
   type AttributeValue,
   EARLIEST_OCCURRED_AT,
+  MAX_ATTRIBUTE_MAGNITUDE,
   MAX_ATTRIBUTES,
   MAX_EVENT_BYTES,
   MAX_FUTURE_SKEW_MS,
+  MIN_ATTRIBUTE_MAGNITUDE,
+  MIN_QUANTITY,
   occurredAtMs,
   parseActivityEvent,
   parseRfc3339,
@@ -51,7 +54,13 @@ export {
   unknownParameters,
 } from './day-range.js';
 export { ActivityHistoryError, EventStoreError, type EventStoreFailure, MetricsReadError } from './errors.js';
-export type { FieldError } from './field-error.js';
+export {
+  capFieldErrors,
+  type FieldError,
+  MAX_ERROR_MESSAGE_LENGTH,
+  MAX_ERROR_PATH_LENGTH,
+  MAX_FIELD_ERRORS,
+} from './field-error.js';
 export type { Clock } from './ports/clock.js';
 export type { AppendOutcome, CounterRepair, EventStore, PositionedEvent } from './ports/event-store.js';
 export type { EventStream, PublishOutcome } from './ports/event-stream.js';

@@ -1,4 +1,5 @@
 import type { FieldError } from './field-error.js';
+import { storableText } from './storable-text.js';
 
 /**
  * Why a record was set aside. Stable codes: new ones may be added, none renamed.
@@ -23,13 +24,15 @@ export const MAX_QUARANTINED_PAYLOAD = 2048;
 
 /**
  * A record the processor set aside, kept per user so the diagnosis can show it. Attributed to the
- * event's `userId` when it names a valid one, else to the stream record's partition key.
+ * event's `userId` when it names a valid one, else to the stream record's partition key. Every
+ * field is bounded (errors by `capFieldErrors`, the payload by {@link truncatePayload}), so the
+ * largest record serializes to well under 64 KB.
  *
  * @example
  * ```ts
  * const entry: QuarantinedRecord = {
  *   userId: 'u-1', eventId: 'e-1', reason: 'invalid_event', quarantinedAt: Date.now(),
- *   errors: [{ path: 'quantity', message: 'quantity must be greater than 0' }],
+ *   errors: [{ path: 'quantity', message: 'quantity must be at least 0.000001' }],
  *   payload: '{"eventId":"e-1",...}', recordId: '4959...', correlationId: 'c-1',
  * };
  * ```
@@ -49,12 +52,14 @@ export interface QuarantinedRecord {
 }
 
 /**
- * Cuts a raw payload to what is kept with a quarantined record.
+ * Cuts a raw payload to what is kept with a quarantined record: at most
+ * {@link MAX_QUARANTINED_PAYLOAD} UTF-16 units, never half a surrogate pair (the cut moves one unit
+ * earlier), with U+0000 and lone surrogates replaced by U+FFFD so that every store can hold it.
  *
  * @example
  * ```ts
  * truncatePayload('x'.repeat(5000)).length; // 2048
+ * truncatePayload(`${'x'.repeat(2047)}😀`).length; // 2047
  * ```
  */
-export const truncatePayload = (payload: string): string =>
-  payload.length <= MAX_QUARANTINED_PAYLOAD ? payload : payload.slice(0, MAX_QUARANTINED_PAYLOAD);
+export const truncatePayload = (payload: string): string => storableText(payload, MAX_QUARANTINED_PAYLOAD);

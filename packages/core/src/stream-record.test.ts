@@ -150,7 +150,7 @@ describe('decodeRecord', () => {
         kind: 'invalid_event',
         userId: 'alice@example.com',
         eventId: EVENT.eventId,
-        errors: [{ path: 'quantity', message: 'quantity must be greater than 0' }],
+        errors: [{ path: 'quantity', message: 'quantity must be at least 0.000001 (one millionth)' }],
         correlationId: 'req-1',
         text: envelopeText({ ...EVENT, quantity: 0 }),
       });
@@ -217,6 +217,110 @@ describe('decodeRecord', () => {
       // Assert
       expect(long.correlationId).toBe('c'.repeat(128));
       expect(numeric.correlationId).toBeNull();
+    });
+  });
+
+  describe('the rules of contract v1.1', () => {
+    // The fields without quantity and attributes, as JSON text a patch of JSON text completes.
+    const { quantity: _, attributes: __, ...required } = EVENT;
+    const bare = (patch: string) => `${JSON.stringify(required).slice(0, -1)},${patch}}`;
+    const enveloped = (patch: string) =>
+      `{"v":1,"correlationId":"req-1","receivedAt":"2026-03-01T11:30:01.000Z","event":${bare(patch)}}`;
+
+    it.each<[string, string, string]>([
+      ['a lone surrogate in an attribute string', '"attributes":{"note":"\\ud800"}', 'attributes.note'],
+      ['a U+0000 in an attribute string', '"attributes":{"note":"a\\u0000"}', 'attributes.note'],
+      ['an attribute number below 1e-130', '"attributes":{"n":9.9e-131}', 'attributes.n'],
+      ['an attribute number of 1e126', '"attributes":{"n":1e126}', 'attributes.n'],
+      ['a quantity below one millionth', '"quantity":1e-7', 'quantity'],
+    ])('refuses %s in a bare event and in an envelope alike', (_, patch, path) => {
+      // Arrange: the patch is JSON text, so escapes such as \ud800 reach the parser as a client writes them
+      const texts = [bare(patch), enveloped(patch)];
+
+      // Act
+      const decoded = texts.map((text) => decodeRecord(recordOf(text), NOW));
+
+      // Assert
+      for (const record of decoded) {
+        expect(record).toMatchObject({ kind: 'invalid_event', userId: EVENT.userId, errors: [{ path }] });
+      }
+    });
+
+    it('accepts attribute keys that spell prototype members, keeping them as own properties', () => {
+      // Arrange
+      const text = envelopeText({
+        ...EVENT,
+        attributes: { toString: 'a', valueOf: 2, hasOwnProperty: true },
+      });
+
+      // Act
+      const decoded = decodeRecord(recordOf(text), NOW);
+
+      // Assert
+      expect(decoded.kind === 'event' && Object.entries(decoded.event.attributes)).toEqual([
+        ['toString', 'a'],
+        ['valueOf', 2],
+        ['hasOwnProperty', true],
+      ]);
+    });
+
+    it.each<[string, Uint8Array]>([
+      [
+        'a lone surrogate encoded in the bytes (CESU-8)',
+        new Uint8Array([0x7b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d]),
+      ],
+      ['an overlong encoding', new Uint8Array([0x7b, 0xc0, 0xaf, 0x7d])],
+    ])('sets aside %s as a malformed record: the decoder is fatal', (_, data) => {
+      // Act
+      const decoded = decodeRecord(recordOf(data), NOW);
+
+      // Assert
+      expect(decoded).toMatchObject({
+        kind: 'malformed_record',
+        errors: [{ path: '', message: 'record data is not UTF-8 text' }],
+      });
+    });
+
+    it('sets aside JSON cut short as a malformed record', () => {
+      // Act
+      const decoded = decodeRecord(recordOf(envelopeText(EVENT).slice(0, -3)), NOW);
+
+      // Assert
+      expect(decoded).toMatchObject({
+        kind: 'malformed_record',
+        errors: [{ path: '', message: 'record data is not JSON' }],
+      });
+    });
+
+    it('bounds the errors of an event with thousands of problems', () => {
+      // Arrange
+      const attributes = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, [i]]));
+
+      // Act
+      const decoded = decodeRecord(recordOf(JSON.stringify({ ...EVENT, attributes })), NOW);
+
+      // Assert
+      expect(decoded.kind === 'invalid_event' && decoded.errors.length).toBe(20);
+    });
+
+    it('bounds the message that quotes an unknown envelope version', () => {
+      // Act
+      const decoded = decodeRecord(recordOf(envelopeText(EVENT, { v: 'v'.repeat(100_000) })), NOW);
+
+      // Assert
+      expect(decoded.kind === 'malformed_record' && decoded.errors[0]!.message.length).toBe(200);
+    });
+
+    it('cuts a correlation id without splitting a surrogate pair and replaces U+0000', () => {
+      // Act
+      const astral = decodeRecord(
+        recordOf(envelopeText(EVENT, { correlationId: `${'c'.repeat(127)}😀` })),
+        NOW,
+      );
+      const nul = decodeRecord(recordOf(envelopeText(EVENT, { correlationId: 'c\u0000' })), NOW);
+
+      // Assert
+      expect([astral.correlationId, nul.correlationId]).toEqual(['c'.repeat(127), 'c\uFFFD']);
     });
   });
 

@@ -1,5 +1,6 @@
 import { type ActivityEvent, parseActivityEvent, USER_ID_PATTERN } from './activity-event.js';
-import type { FieldError } from './field-error.js';
+import { capFieldErrors, type FieldError } from './field-error.js';
+import { storableText } from './storable-text.js';
 
 /**
  * What ingest writes to the stream for each accepted event; the partition key is the `userId`, so
@@ -67,7 +68,13 @@ const stringField = (value: Record<string, unknown>, key: string, pattern: RegEx
   return typeof field === 'string' && pattern.test(field) ? field : null;
 };
 
-/** A record that is not an event at all, attributed to its partition key. */
+/** The longest correlation id kept from an envelope, in UTF-16 units. */
+const MAX_CORRELATION_ID_LENGTH = 128;
+
+/**
+ * A record that is not an event at all, attributed to its partition key. The message may quote the
+ * record (an unknown envelope version), hence the cap.
+ */
 const malformed = (
   record: IncomingRecord,
   text: string,
@@ -77,7 +84,7 @@ const malformed = (
   kind: 'malformed_record',
   userId: record.partitionKey,
   eventId: null,
-  errors: [{ path: '', message }],
+  errors: capFieldErrors([{ path: '', message }]),
   correlationId,
   text,
 });
@@ -86,7 +93,8 @@ const malformed = (
  * Reads a stream record: a version-1 envelope or, for producers that write to the stream directly,
  * a bare event. Bytes that are not UTF-8 JSON, an object that is neither an envelope nor shaped like
  * an event, or an envelope of an unknown version are `malformed_record`; an event that breaks the
- * schema is `invalid_event`.
+ * schema is `invalid_event`. Bare events and enveloped ones meet the same rules; what is kept for a
+ * quarantine is bounded (errors by `capFieldErrors`, the correlation id to 128 units).
  *
  * @example
  * ```ts
@@ -113,7 +121,10 @@ export const decodeRecord = (record: IncomingRecord, now: number): DecodedRecord
   // A bare event is the whole record; an enveloped one is measured on its own by the schema.
   let serializedBytes: number | undefined;
   if ('v' in value) {
-    correlationId = typeof value.correlationId === 'string' ? value.correlationId.slice(0, 128) : null;
+    correlationId =
+      typeof value.correlationId === 'string'
+        ? storableText(value.correlationId, MAX_CORRELATION_ID_LENGTH)
+        : null;
     if (value.v !== 1) {
       return malformed(record, text, `unknown envelope version ${JSON.stringify(value.v)}`, correlationId);
     }
@@ -134,7 +145,8 @@ export const decodeRecord = (record: IncomingRecord, now: number): DecodedRecord
     kind: 'invalid_event',
     userId: stringField(fields, 'userId', USER_ID_PATTERN) ?? record.partitionKey,
     eventId: stringField(fields, 'eventId', EVENT_ID),
-    errors: parsed.error,
+    // Already capped by parseActivityEvent; capped here too, as this is where errors leave core.
+    errors: capFieldErrors(parsed.error),
     correlationId,
     text,
   };

@@ -1,5 +1,16 @@
 import fc from 'fast-check';
-import { type ActivityEvent, type AttributeValue, parseActivityEvent } from '../activity-event.js';
+import {
+  type ActivityEvent,
+  type AttributeValue,
+  MAX_ATTRIBUTE_MAGNITUDE,
+  MAX_ATTRIBUTES,
+  MAX_EVENT_BYTES,
+  MIN_ATTRIBUTE_MAGNITUDE,
+  MIN_QUANTITY,
+  parseActivityEvent,
+} from '../activity-event.js';
+import { jsonByteLength } from '../json-byte-length.js';
+import { storableText } from '../storable-text.js';
 import { DAY_MS } from '../time-bucket.js';
 
 /**
@@ -133,22 +144,44 @@ export const eventIdArb: fc.Arbitrary<string> = fc.oneof(
 );
 
 /**
- * An activity type from a small pool, so that type filters select some events and not others.
+ * A type that spells an `Object.prototype` member in lowercase: valid, and counted like any other
+ * (a summary kept in a plain object would find `constructor` there already). `__proto__` is not a
+ * valid type: it starts with `_`.
+ *
+ * @example
+ * ```ts
+ * fc.sample(prototypeNamedTypeArb, 1)[0]; // e.g. 'constructor'
+ * ```
+ */
+export const prototypeNamedTypeArb: fc.Arbitrary<string> = fc.constantFrom(
+  'constructor',
+  'valueof',
+  'tostring',
+  'hasownproperty',
+  'isprototypeof',
+  'tolocalestring',
+);
+
+/**
+ * An activity type: mostly from a small pool, so that type filters select some events and not
+ * others, sometimes one that spells a prototype member, sometimes any the pattern allows (up to 64
+ * characters).
  *
  * @example
  * ```ts
  * fc.sample(activityTypeArb, 1)[0]; // e.g. 'track.played'
  * ```
  */
-export const activityTypeArb: fc.Arbitrary<string> = fc.constantFrom(
-  'track.played',
-  'page.read',
-  'run_km',
-  'x',
+export const activityTypeArb: fc.Arbitrary<string> = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('track.played', 'page.read', 'run_km', 'x') },
+  { weight: 2, arbitrary: prototypeNamedTypeArb },
+  { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,63}$/) },
 );
 
 /**
- * A quantity: absent (1), a whole number, a fraction with few digits, or a value near the bounds.
+ * A quantity: absent (1), a whole number, a fraction with few digits, a value near the bounds or
+ * halfway between two millionths (which rounding must settle), or any double from 0.000001 to
+ * 1,000,000.
  *
  * @example
  * ```ts
@@ -159,25 +192,132 @@ export const quantityArb: fc.Arbitrary<number | undefined> = fc.oneof(
   fc.constant(undefined),
   fc.integer({ min: 1, max: 1_000 }),
   fc.integer({ min: 1, max: 4_000_000 }).map((n) => n / 4),
-  fc.constantFrom(0.000001, 1_000_000, 0.1, 0.2, 0.3),
+  fc.constantFrom(MIN_QUANTITY, 0.0000015, 0.0000025, 999_999.9999995, 1_000_000, 0.1, 0.2, 0.3),
+  fc.double({ min: MIN_QUANTITY, max: 1_000_000, noNaN: true }),
 );
 
 /**
- * Up to a few attributes of every value kind.
+ * An attribute name: a few plain ones, names of `Object.prototype` members (`toString`...) that
+ * must be kept like any other, or any the pattern allows (up to 64 characters).
  *
  * @example
  * ```ts
- * fc.sample(attributesArb, 1)[0]; // e.g. { trackId: 't-1', liked: true }
+ * fc.sample(attributeNameArb, 1)[0]; // e.g. 'valueOf'
+ * ```
+ */
+export const attributeNameArb: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('trackId', 'device', 'liked', 'score', 'a.b', 'c-d') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'toString',
+      'valueOf',
+      'hasOwnProperty',
+      'isPrototypeOf',
+      'propertyIsEnumerable',
+      'toLocaleString',
+      '__defineGetter__',
+      '__lookupSetter__',
+      'toJSON',
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .stringMatching(/^[A-Za-z0-9_.-]{1,64}$/)
+      .filter((name) => name !== '__proto__' && name !== 'constructor' && name !== 'prototype'),
+  },
+);
+
+/**
+ * An attribute number across the whole valid range: 0, small integers, the bounds (1e-130 and the
+ * largest double below 1e126), integers beyond 2^53, and any double of either sign in range.
+ *
+ * @example
+ * ```ts
+ * fc.sample(attributeNumberArb, 3); // e.g. [0, 1.5e-120, 1152921504606846976]
+ * ```
+ */
+export const attributeNumberArb: fc.Arbitrary<number> = fc.oneof(
+  fc.integer({ min: -1000, max: 1000 }),
+  fc.constantFrom(
+    0,
+    MIN_ATTRIBUTE_MAGNITUDE,
+    -MIN_ATTRIBUTE_MAGNITUDE,
+    9.99e125,
+    2 ** 53 + 2,
+    2 ** 60,
+    -(2 ** 60),
+  ),
+  fc.bigInt({ min: -(2n ** 80n), max: 2n ** 80n }).map(Number),
+  fc
+    .tuple(
+      fc.double({
+        min: MIN_ATTRIBUTE_MAGNITUDE,
+        max: MAX_ATTRIBUTE_MAGNITUDE,
+        maxExcluded: true,
+        noNaN: true,
+      }),
+      fc.boolean(),
+    )
+    .map(([magnitude, negative]) => (negative ? -magnitude : magnitude)),
+);
+
+/** One character of attribute text: astral, multibyte, escaped by JSON, or any code point but U+0000. */
+const attributeCharArb: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('a', ' ', '😀', '🎵', '€', 'é', '\u{10FFFF}', '\uFFFD', '"', '\\', '\n', '\u0001'),
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((char) => char !== '\u0000'),
+);
+
+/**
+ * An attribute string: short, or long up to the 256-unit limit (cut so that no surrogate pair is
+ * split), of any valid Unicode.
+ *
+ * @example
+ * ```ts
+ * fc.sample(attributeStringArb, 1)[0]; // e.g. 'é😀a'
+ * ```
+ */
+export const attributeStringArb: fc.Arbitrary<string> = fc
+  .oneof(
+    { weight: 4, arbitrary: fc.string({ unit: attributeCharArb, maxLength: 12 }) },
+    { weight: 1, arbitrary: fc.string({ unit: attributeCharArb, minLength: 120, maxLength: 256 }) },
+  )
+  .map((text) => storableText(text, 256));
+
+/**
+ * Attributes of every value kind: usually a few, sometimes up to the limit of 20.
+ *
+ * @example
+ * ```ts
+ * fc.sample(attributesArb, 1)[0]; // e.g. { trackId: 't-1', toString: true }
  * ```
  */
 export const attributesArb: fc.Arbitrary<Record<string, AttributeValue> | undefined> = fc.option(
-  fc.dictionary(
-    fc.constantFrom('trackId', 'device', 'liked', 'score', 'a.b', 'c-d'),
-    fc.oneof(fc.string({ maxLength: 12 }), fc.integer({ min: -1000, max: 1000 }), fc.boolean()),
-    { maxKeys: 4 },
-  ),
+  fc
+    .oneof({ weight: 4, arbitrary: fc.constant(4) }, { weight: 1, arbitrary: fc.constant(MAX_ATTRIBUTES) })
+    .chain((maxKeys) =>
+      fc.dictionary(attributeNameArb, fc.oneof(attributeStringArb, attributeNumberArb, fc.boolean()), {
+        maxKeys,
+      }),
+    ),
   { nil: undefined },
 );
+
+/**
+ * Drops attributes from the end until the event serializes within 8 KiB: 20 attributes of long
+ * multibyte text can make 20 KB, and an event the arbitraries call valid must be valid.
+ */
+const withinSizeLimit = (input: EventInput): EventInput => {
+  if (input.attributes === undefined || jsonByteLength(input) <= MAX_EVENT_BYTES) return input;
+  const entries = Object.entries(input.attributes);
+  let fitted: EventInput;
+  do {
+    entries.pop();
+    fitted = { ...input, attributes: Object.fromEntries(entries) };
+  } while (jsonByteLength(fitted) > MAX_EVENT_BYTES);
+  return fitted;
+};
 
 /** Which parts of an event arbitrary may vary. */
 export interface EventInputConstraints {
@@ -191,7 +331,8 @@ export interface EventInputConstraints {
 
 /**
  * A valid event as a client sends it, written with any offset, with or without quantity and
- * attributes. Valid against a clock at {@link ARBITRARY_NOW}.
+ * attributes, spanning the whole validated domain (prototype-member names, numbers across their
+ * range, long astral text) within 8 KiB. Valid against a clock at {@link ARBITRARY_NOW}.
  *
  * @example
  * ```ts
@@ -209,12 +350,14 @@ export const eventInputArb = (constraints: EventInputConstraints = {}): fc.Arbit
       quantity: quantityArb,
       attributes: attributesArb,
     })
-    .map(({ instant, offset, quantity, attributes, ...rest }) => ({
-      ...rest,
-      occurredAt: writeInstant(instant, offset),
-      ...(quantity === undefined ? {} : { quantity }),
-      ...(attributes === undefined ? {} : { attributes }),
-    }));
+    .map(({ instant, offset, quantity, attributes, ...rest }) =>
+      withinSizeLimit({
+        ...rest,
+        occurredAt: writeInstant(instant, offset),
+        ...(quantity === undefined ? {} : { quantity }),
+        ...(attributes === undefined ? {} : { attributes }),
+      }),
+    );
 
 /**
  * Normalizes a valid input as the system does; throws on an invalid one, which is a bug of the test.
@@ -311,12 +454,19 @@ export const invalidEventInputArb = (
         ['eventId pattern', { ...input, eventId: 'has space' }],
         ['type pattern', { ...input, type: 'Track.Played' }],
         ['quantity zero', { ...input, quantity: 0 }],
+        ['quantity below one millionth', { ...input, quantity: 1e-7 }],
         ['quantity too large', { ...input, quantity: 1_000_001 }],
         ['occurredAt without offset', { ...input, occurredAt: '2026-03-01T12:00:00' }],
         ['occurredAt before 2000', { ...input, occurredAt: '1999-12-31T23:59:59Z' }],
         ['occurredAt in the future', { ...input, occurredAt: writeInstant(ARBITRARY_NOW + 6 * 60_000, 0) }],
         ['missing type', Object.fromEntries(Object.entries(input).filter(([key]) => key !== 'type'))],
         ['attribute value', { ...input, attributes: { nested: { no: 1 } } }],
+        ['attribute string with a lone surrogate', { ...input, attributes: { note: 'a\uD800' } }],
+        ['attribute string with U+0000', { ...input, attributes: { note: 'a\u0000' } }],
+        ['attribute number below 1e-130', { ...input, attributes: { n: 9.9e-131 } }],
+        ['attribute number of magnitude 1e126', { ...input, attributes: { n: -1e126 } }],
+        ['reserved attribute name', { ...input, attributes: JSON.parse('{"__proto__":1}') }],
+        ['reserved attribute name constructor', { ...input, attributes: { constructor: 'x' } }],
       )
       .map(([rule, broken]) => ({ rule, input: broken })),
   );

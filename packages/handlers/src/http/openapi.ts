@@ -5,8 +5,13 @@ import {
   HISTORY_PARAMETER_NAMES,
   INGEST_SCOPE,
   MAX_ATTRIBUTES,
+  MAX_ERROR_MESSAGE_LENGTH,
+  MAX_ERROR_PATH_LENGTH,
+  MAX_EVENT_BYTES,
   MAX_EVENTS_PER_REQUEST,
+  MAX_FIELD_ERRORS,
   MAX_TYPES_PER_HISTORY,
+  MIN_QUANTITY,
   QUARANTINE_REASONS,
   USER_ID_PATTERN,
 } from '@activity-history/core';
@@ -231,6 +236,7 @@ export const openApiDocument = {
     schemas: {
       ActivityEvent: {
         type: 'object',
+        description: `At most ${MAX_EVENT_BYTES} bytes of UTF-8 when serialized. Strings are valid Unicode: no lone surrogate, no U+0000.`,
         additionalProperties: false,
         required: ['eventId', 'userId', 'type', 'occurredAt'],
         properties: {
@@ -241,13 +247,37 @@ export const openApiDocument = {
             ...instant,
             description: 'RFC 3339 with an explicit offset; not before 2000-01-01, at most 5 minutes ahead',
           },
-          quantity: { type: 'number', exclusiveMinimum: 0, maximum: 1_000_000, default: 1 },
+          quantity: {
+            type: 'number',
+            minimum: MIN_QUANTITY,
+            maximum: 1_000_000,
+            default: 1,
+            description:
+              'At least one millionth (a smaller value is refused, never counted as 0), at most 1,000,000',
+          },
           attributes: {
             type: 'object',
+            description:
+              'Keys `__proto__`, `constructor` and `prototype` are refused; every other key the pattern allows (`toString` included) is stored and returned like any other.',
             maxProperties: MAX_ATTRIBUTES,
-            propertyNames: { pattern: '^[A-Za-z0-9_.-]{1,64}$' },
+            propertyNames: {
+              pattern: '^[A-Za-z0-9_.-]{1,64}$',
+              not: { enum: ['__proto__', 'constructor', 'prototype'] },
+            },
             additionalProperties: {
-              oneOf: [{ type: 'string', maxLength: 256 }, { type: 'number' }, { type: 'boolean' }],
+              oneOf: [
+                {
+                  type: 'string',
+                  maxLength: 256,
+                  description: 'Valid Unicode: no lone surrogate, no U+0000',
+                },
+                {
+                  type: 'number',
+                  description:
+                    'Finite; 0, or a magnitude from 1e-130 (inclusive) to 1e126 (exclusive). Integers beyond 2^53 are kept; -0 is read as 0.',
+                },
+                { type: 'boolean' },
+              ],
             },
           },
         },
@@ -272,9 +302,17 @@ export const openApiDocument = {
       },
       FieldError: {
         type: 'object',
+        description: 'One broken rule, naming the field that breaks it.',
         additionalProperties: false,
         required: ['path', 'message'],
-        properties: { path: { type: 'string' }, message: { type: 'string' } },
+        properties: {
+          path: {
+            type: 'string',
+            description:
+              'The field that breaks the rule (`occurredAt`, `attributes.note`); `""` for a rule about the whole value (an event that is not an object or is over 8 KiB)',
+          },
+          message: { type: 'string' },
+        },
       },
       AcceptedItem: {
         type: 'object',
@@ -289,7 +327,13 @@ export const openApiDocument = {
         properties: {
           index: itemIndex,
           eventId: { type: ['string', 'null'] },
-          errors: { type: 'array', minItems: 1, items: ref('FieldError') },
+          errors: {
+            type: 'array',
+            minItems: 1,
+            maxItems: MAX_FIELD_ERRORS,
+            description: `At most ${MAX_FIELD_ERRORS} errors, paths cut to ${MAX_ERROR_PATH_LENGTH} and messages to ${MAX_ERROR_MESSAGE_LENGTH} characters; when more rules are broken, the last error names the first left out and says how many were left out.`,
+            items: ref('FieldError'),
+          },
         },
       },
       IngestAccepted: {
