@@ -76,12 +76,26 @@ const workloadInstantArb = fc.oneof(
   fc.integer({ min: WINDOW_FROM, max: WINDOW_TO - 1 }),
 );
 
-/** A valid event of one of a few users, with an id from a small pool so keys collide. */
-const workloadEventArb = eventInputArb({
-  userId: fc.constantFrom(...USERS),
-  eventId: fc.integer({ min: 1, max: 6 }).map((n) => `e-${n}`),
-  instant: workloadInstantArb,
-});
+/** Quantities that fall between two millionths, halves among them: they round, halves upwards. */
+const roundedQuantityArb = fc.option(
+  fc.constantFrom(0.0000015, 0.0000025, 1.0000005, 0.1234565, 999_999.9999995, 7.0000049),
+  { nil: undefined, freq: 3 },
+);
+
+/**
+ * A valid event of one of a few users, with an id from a small pool so keys collide, and now and
+ * then a quantity that needs rounding.
+ */
+const workloadEventArb = fc
+  .tuple(
+    eventInputArb({
+      userId: fc.constantFrom(...USERS),
+      eventId: fc.integer({ min: 1, max: 6 }).map((n) => `e-${n}`),
+      instant: workloadInstantArb,
+    }),
+    roundedQuantityArb,
+  )
+  .map(([input, quantity]) => (quantity === undefined ? input : { ...input, quantity }));
 
 /** An event of the pool, as first written, resent spelled differently, and a conflicting version. */
 interface PoolEvent {
@@ -255,26 +269,46 @@ const naiveBucketStart = (ms: number, granularity: Granularity, from: number): n
 
 interface NaiveTally {
   count: number;
-  micros: number;
-  byType: Map<string, { count: number; micros: number }>;
+  micros: bigint;
+  byType: Map<string, { count: number; micros: bigint }>;
 }
 
-const naiveTally = (): NaiveTally => ({ count: 0, micros: 0, byType: new Map() });
+const naiveTally = (): NaiveTally => ({ count: 0, micros: 0n, byType: new Map() });
+
+/**
+ * A quantity in millionths the slow, obvious way: move the decimal point of its spelling six places
+ * and look at the first digit cut off (quantities are positive, so a half rounds up).
+ */
+const naiveMicros = (quantity: number): bigint => {
+  const [mantissa = '', exponent = '0'] = String(quantity).split('e');
+  const [whole = '', fraction = ''] = mantissa.split('.');
+  const point = whole.length + Number(exponent) + 6;
+  const digits = `${'0'.repeat(Math.max(0, -point))}${whole}${fraction}${'0'.repeat(Math.max(0, point))}`;
+  const at = Math.max(0, point);
+  return BigInt(digits.slice(0, at) || '0') + (Number(digits[at] ?? '0') >= 5 ? 1n : 0n);
+};
 
 const addTo = (tally: NaiveTally, event: ActivityEvent) => {
-  const micros = Math.round(event.quantity * 1_000_000);
+  const micros = naiveMicros(event.quantity);
   tally.count++;
   tally.micros += micros;
-  const byType = tally.byType.get(event.type) ?? { count: 0, micros: 0 };
+  const byType = tally.byType.get(event.type) ?? { count: 0, micros: 0n };
   tally.byType.set(event.type, { count: byType.count + 1, micros: byType.micros + micros });
 };
 
+/** The quantity a body shows: the nearest double to the exact decimal. */
+const naiveQuantity = (micros: bigint): number =>
+  Number(`${micros / 1_000_000n}.${String(micros % 1_000_000n).padStart(6, '0')}`);
+
+const naiveTallyBody = (count: number, micros: bigint) => ({
+  count,
+  quantity: naiveQuantity(micros),
+  quantityMicros: String(micros),
+});
+
 const tallyBody = (tally: NaiveTally) => ({
-  count: tally.count,
-  quantity: tally.micros / 1_000_000,
-  byType: Object.fromEntries(
-    [...tally.byType].map(([type, t]) => [type, { count: t.count, quantity: t.micros / 1_000_000 }]),
-  ),
+  ...naiveTallyBody(tally.count, tally.micros),
+  byType: Object.fromEntries([...tally.byType].map(([type, t]) => [type, naiveTallyBody(t.count, t.micros)])),
 });
 
 /** The history body the contract promises, from the distinct accepted events of the user. */

@@ -62,7 +62,9 @@ describe('diagnoseUser over the memory adapters', () => {
       'ingest',
     ]);
     expect(new Set(Object.values(statuses(diagnosis)))).toEqual(new Set(['ok']));
-    expect(check(diagnosis, 'api').data).toMatchObject({ totals: { count: 2, quantity: 3 } });
+    expect(check(diagnosis, 'api').data).toMatchObject({
+      totals: { count: 2, quantity: 3, quantityMicros: '3000000' },
+    });
     expect(check(diagnosis, 'store').data).toMatchObject({ events: 2, counterDays: 1 });
     expect(check(diagnosis, 'processor').data).toMatchObject({ stored: 3, recentQuarantined: [] });
   });
@@ -118,7 +120,9 @@ describe('diagnoseUser over the memory adapters', () => {
     expect(diagnosis).toMatchObject({ verdict: 'failing', suspect: 'counters' });
     expect(check(diagnosis, 'counters').data).toMatchObject({
       driftDays: 1,
-      drift: [{ day: '2029-06-01', counter: null, events: { count: 2, quantityMicros: 3_000_000 } }],
+      drift: [
+        { day: '2029-06-01', counter: null, events: { count: 2, quantity: 3, quantityMicros: '3000000' } },
+      ],
     });
     expect(check(diagnosis, 'api').status).toBe('ok');
   });

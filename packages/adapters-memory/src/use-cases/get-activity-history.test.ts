@@ -1,4 +1,4 @@
-import { getActivityHistory, historyBody, ingest } from '@activity-history/core';
+import { getActivityHistory, historyBody, ingest, MAX_TYPES_PER_HISTORY } from '@activity-history/core';
 import { describe, expect, it } from 'vitest';
 import { type MemoryPipeline, memoryPipeline, TRUSTED, userCaller } from './memory-pipeline.js';
 
@@ -77,7 +77,11 @@ describe('getActivityHistory over the memory adapters', () => {
     expect('totals' in filtered && filtered.totals).toEqual({
       count: 3,
       quantity: 16.25,
-      byType: { 'page.read': { count: 2, quantity: 6 }, run_km: { count: 1, quantity: 10.25 } },
+      quantityMicros: '16250000',
+      byType: {
+        'page.read': { count: 2, quantity: 6, quantityMicros: '6000000' },
+        run_km: { count: 1, quantity: 10.25, quantityMicros: '10250000' },
+      },
     });
   });
 
@@ -136,6 +140,91 @@ describe('getActivityHistory over the memory adapters', () => {
     expect(result).toMatchObject({
       ok: false,
       error: { kind: 'invalid_parameter', errors: [{ path: 'userId' }] },
+    });
+  });
+
+  it('counts types named like Object.prototype members as ordinary types', async () => {
+    const pipeline = memoryPipeline();
+    const events = ['constructor', 'tostring', 'valueof', 'constructor'].map((type, i) => ({
+      eventId: `p-${i}`,
+      userId: 'u-1',
+      type,
+      occurredAt: '2021-01-04T10:00:00Z',
+      quantity: 2,
+    }));
+    await ingest({ body: { events }, caller: TRUSTED, correlationId: 'proto' }, pipeline.ingestDeps);
+    await pipeline.processAll();
+
+    const body = await read(pipeline, { from: '2021-01-01', to: '2021-02-01' });
+
+    expect('totals' in body && body.totals).toEqual({
+      count: 4,
+      quantity: 8,
+      quantityMicros: '8000000',
+      byType: {
+        constructor: { count: 2, quantity: 4, quantityMicros: '4000000' },
+        tostring: { count: 1, quantity: 2, quantityMicros: '2000000' },
+        valueof: { count: 1, quantity: 2, quantityMicros: '2000000' },
+      },
+    });
+    expect('totals' in body && Object.getPrototypeOf(body.totals.byType)).toBe(Object.prototype);
+  });
+
+  it('refuses an unknown parameter, naming it', async () => {
+    const pipeline = await seeded();
+
+    const refused = await read(pipeline, { granulrity: 'day' });
+
+    expect(refused).toEqual({
+      kind: 'invalid_parameter',
+      errors: [
+        { path: 'granulrity', message: expect.stringContaining('unknown query parameter "granulrity"') },
+      ],
+    });
+  });
+
+  describe('a history of many types', () => {
+    /** A user with one event of each of `types` types, on one day. */
+    const withTypes = async (types: number): Promise<MemoryPipeline> => {
+      const pipeline = memoryPipeline();
+      const events = Array.from({ length: types }, (_, i) => ({
+        eventId: `t-${i}`,
+        userId: 'u-1',
+        type: `type-${i}`,
+        occurredAt: '2021-01-04T10:00:00Z',
+      }));
+      for (let i = 0; i < events.length; i += 500) {
+        const batch = events.slice(i, i + 500);
+        await ingest(
+          { body: { events: batch }, caller: TRUSTED, correlationId: 'many' },
+          pipeline.ingestDeps,
+        );
+      }
+      await pipeline.processAll();
+      return pipeline;
+    };
+    const range = { from: '2021-01-01', to: '2021-02-01' };
+
+    it(`lists ${MAX_TYPES_PER_HISTORY} types`, async () => {
+      const pipeline = await withTypes(MAX_TYPES_PER_HISTORY);
+
+      const body = await read(pipeline, range);
+
+      expect('totals' in body && Object.keys(body.totals.byType)).toHaveLength(MAX_TYPES_PER_HISTORY);
+    });
+
+    it(`refuses ${MAX_TYPES_PER_HISTORY + 1} types with too_many_types, and answers once filtered by type`, async () => {
+      const pipeline = await withTypes(MAX_TYPES_PER_HISTORY + 1);
+
+      const refused = await read(pipeline, range);
+      const filtered = await read(pipeline, { ...range, type: 'type-0,type-1000' });
+
+      expect(refused).toEqual({
+        kind: 'too_many_types',
+        types: 1001,
+        message: expect.stringContaining('type'),
+      });
+      expect('totals' in filtered && filtered.totals).toMatchObject({ count: 2, quantityMicros: '2000000' });
     });
   });
 });

@@ -176,7 +176,7 @@ describe('ingest', () => {
     const range = dayRange(Date.UTC(2026, 0, 1), Date.UTC(2027, 0, 1));
     if (!range.ok) throw new Error('bad range');
     const counters = await pipeline.store.readDailyCounters('u-1', range.value);
-    expect(counters.map((c) => [c.summary.count, c.summary.quantityMicros])).toEqual([[3, 4_000_000]]);
+    expect(counters.map((c) => [c.summary.count, c.summary.quantityMicros])).toEqual([[3, 4_000_000n]]);
   });
 
   it('gives up within the retry budget when the stream is unavailable', async () => {

@@ -145,7 +145,7 @@ describe('processBatch over the memory adapters', () => {
     expect(crashed.failures[0]).toMatch(/^unavailable: /);
     expect(redelivered).toMatchObject({ retry: [], stored: 1, duplicates: 2 });
     const [counter] = await pipeline.store.readDailyCounters('u-1', ALL);
-    expect(counter?.summary).toMatchObject({ count: 3, quantityMicros: 5_000_000 });
+    expect(counter?.summary).toMatchObject({ count: 3, quantityMicros: 5_000_000n });
   });
 
   it('retries records whose quarantine could not be written', async () => {
