@@ -23,7 +23,7 @@ describe('createMemoryMetrics read', () => {
       pendingRecords: null,
       retriedRecords: 0,
     });
-    expect(figures.rejections).toEqual({ invalid_event: 0, conflict: 0, malformed_record: 0 });
+    expect(figures.rejections).toEqual({ invalid_event: 0, conflict: 0, malformed_record: 0, unstorable: 0 });
     expect(figures.deadLetters).toEqual({ inWindow: 0, depth: null });
   });
 
@@ -81,7 +81,7 @@ describe('createMemoryMetrics read', () => {
       retriedRecords: 6,
     });
     // Ingest rejections answer the client at once; the figures count what the processor set aside.
-    expect(figures.rejections).toEqual({ invalid_event: 0, conflict: 2, malformed_record: 1 });
+    expect(figures.rejections).toEqual({ invalid_event: 0, conflict: 2, malformed_record: 1, unstorable: 0 });
     expect(figures.deadLetters).toEqual({ inWindow: 3, depth: 3 });
   });
 
@@ -142,7 +142,7 @@ describe('createMemoryMetrics series', () => {
       start: START + 10_000,
       process: { invocations: 0, errors: 0, p95Ms: null },
       lagMs: null,
-      rejections: { invalid_event: 2, conflict: 0, malformed_record: 0 },
+      rejections: { invalid_event: 2, conflict: 0, malformed_record: 0, unstorable: 0 },
       storeFailures: 3,
       deadLettered: 4,
     });

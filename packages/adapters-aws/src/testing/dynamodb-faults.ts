@@ -73,9 +73,10 @@ export const injectDynamoDbFaults = (client: DynamoDBClient): DynamoDbFaults => 
       if (armed?.kind === 'crash' && index >= armed.afterWrites) throw lostConnection(`crashed after ${armed.afterWrites} writes`);
       if (armed?.kind === 'failOne' && index === armed.atWrite) throw lostConnection(`write ${index} failed`);
       writes++;
-      const result = await next(args);
-      if (armed?.kind === 'lostAnswer' && index === armed.atWrite) throw lostConnection(`the answer to write ${index} was lost`);
-      return result;
+      if (armed?.kind !== 'lostAnswer' || index !== armed.atWrite) return next(args);
+      // The request reaches the table, whatever it answers; the caller hears only a lost connection.
+      await next(args).catch(() => undefined);
+      throw lostConnection(`the answer to write ${index} was lost`);
     },
     { step: 'initialize', name: 'activityHistoryFaultInjection' },
   );

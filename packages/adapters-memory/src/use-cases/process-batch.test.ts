@@ -54,7 +54,7 @@ describe('processBatch over the memory adapters', () => {
 
     expect(report.retry).toEqual([]);
     expect(report.stored).toBe(2);
-    expect(report.quarantined).toEqual({ invalid_event: 1, conflict: 1, malformed_record: 1 });
+    expect(report.quarantined).toEqual({ invalid_event: 1, conflict: 1, malformed_record: 1, unstorable: 0 });
     expect(report.records.map((r) => [r.outcome, r.reason])).toEqual([
       ['stored', null],
       ['stored', null],

@@ -49,7 +49,8 @@ export interface CounterRepair {
 export interface EventStore {
   /**
    * Stores events idempotently, one outcome per event in order; one user's events per call, in
-   * stream order. When it resolves, every event it reports `new`, and every event stored by an
+   * stream order, as a stream delivers them: a record comes only with or after every earlier
+   * record of its shard and user, or after those went to a dead-letter destination. When it resolves, every event it reports `new`, and every event stored by an
    * earlier delivery of the same record, is counted exactly once in its user-day's counters.
    */
   append(events: readonly PositionedEvent[]): Promise<readonly AppendOutcome[]>;
