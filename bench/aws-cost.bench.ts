@@ -157,7 +157,10 @@ const yearQueryCost = async (endpoint: string): Promise<BenchFigure[]> => {
   const heavy = yearOf('heavy-user', 1_000);
   // Seeded through the store itself, in big chronological batches (as a stream delivers them).
   for (const events of [light, heavy]) {
-    const records = events.map((event, i) => ({ event, position: { shard: 'shardId-000000000000', sequence: String(i + 1) } }));
+    const records = events.map((event, i) => ({
+      event,
+      position: { shard: 'shardId-000000000000', sequence: String(i + 1) },
+    }));
     for (let i = 0; i < records.length; i += 2_000) await store.append(records.slice(i, i + 2_000));
   }
   const read = async (userId: string) => {

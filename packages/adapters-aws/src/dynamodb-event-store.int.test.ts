@@ -102,12 +102,17 @@ const workload = (prefix: string): ActivityEvent[] => {
 let sequence = 10_000;
 /** Records of one shard, in order: appending them again is a redelivery. */
 const recordsOf = (events: readonly ActivityEvent[]): PositionedEvent[] =>
-  events.map((e) => ({ event: e, position: { shard: 'shardId-000000000000', sequence: String(sequence++) } }));
+  events.map((e) => ({
+    event: e,
+    position: { shard: 'shardId-000000000000', sequence: String(sequence++) },
+  }));
 
 /** One user's records per call, as the processor stores them. */
 const appendByUser = async (store: EventStore, records: readonly PositionedEvent[]) => {
   const users = [...new Set(records.map((r) => r.event.userId))];
-  return (await Promise.all(users.map((u) => store.append(records.filter((r) => r.event.userId === u))))).flat();
+  return (
+    await Promise.all(users.map((u) => store.append(records.filter((r) => r.event.userId === u))))
+  ).flat();
 };
 
 const firstVersions = (events: readonly ActivityEvent[]) => {
@@ -182,7 +187,10 @@ for (const { name, backend } of backends) {
       harness.client.middlewareStack.add(
         (next, context) => async (args) => {
           if (/^(Get|Query|BatchGet)/.test(context.commandName ?? '')) {
-            reads.push({ command: context.commandName ?? '', consistent: (args.input as { ConsistentRead?: unknown }).ConsistentRead });
+            reads.push({
+              command: context.commandName ?? '',
+              consistent: (args.input as { ConsistentRead?: unknown }).ConsistentRead,
+            });
           }
           return next(args);
         },
@@ -190,13 +198,18 @@ for (const { name, backend } of backends) {
       );
       try {
         const user = `strong${runs++}.u-1`;
-        const records = recordsOf([event(user, 'e-1', '2026-03-01T10:00:00Z'), event(user, 'e-2', '2026-03-01T11:00:00Z')]);
+        const records = recordsOf([
+          event(user, 'e-1', '2026-03-01T10:00:00Z'),
+          event(user, 'e-2', '2026-03-01T11:00:00Z'),
+        ]);
         await harness.store.append(records);
         // A zombie's counter write lands after the redelivery: the refused write learns the watermark.
         const held = harness.holdNextWrite('counter');
         const zombie = harness.store.append(records);
         await held.reached;
-        await harness.store.append(recordsOf([event(user, 'e-1', '2026-03-01T10:00:00Z'), event(user, 'e-3', '2026-03-01T12:00:00Z')]));
+        await harness.store.append(
+          recordsOf([event(user, 'e-1', '2026-03-01T10:00:00Z'), event(user, 'e-3', '2026-03-01T12:00:00Z')]),
+        );
         held.release();
         await zombie;
         await harness.tamperCounter(user, '2026-03-01', null);
@@ -214,7 +227,10 @@ for (const { name, backend } of backends) {
       try {
         const user = `refuse${runs++}.u-1`;
         // Past validation (a bug, or a producer that writes to the table's rules directly): an item over 400 KB.
-        const huge = { ...event(user, 'e-huge', '2026-03-01T10:00:00Z'), attributes: { note: 'x'.repeat(420_000) } };
+        const huge = {
+          ...event(user, 'e-huge', '2026-03-01T10:00:00Z'),
+          attributes: { note: 'x'.repeat(420_000) },
+        };
         const fine = event(user, 'e-fine', '2026-03-01T10:00:00Z');
 
         const outcomes = await harness.store.append(recordsOf([huge, fine]));
@@ -234,7 +250,14 @@ for (const { name, backend } of backends) {
         const user = `numbers${runs++}.u-1`;
         const stored = {
           ...event(user, 'e-1', '2026-03-01T10:00:00Z'),
-          attributes: { big: 2 ** 60 + 2 ** 10, tiny: 1e-130, huge: 9.999e125, neg: -1.5e-7, toString: 'x', valueOf: 0 },
+          attributes: {
+            big: 2 ** 60 + 2 ** 10,
+            tiny: 1e-130,
+            huge: 9.999e125,
+            neg: -1.5e-7,
+            toString: 'x',
+            valueOf: 0,
+          },
         };
         await harness.store.append(recordsOf([stored]));
         expect(await harness.store.readEvents(user, ALL_TIME)).toEqual([stored]);
@@ -292,7 +315,9 @@ describe('DynamoDB event store failures', () => {
     const harness = await harnessOn(backends[0]!.backend);
     const store = createDynamoDbEventStore({ client: harness.client, tableName: 'no-such-table' });
     try {
-      const error = await store.append(recordsOf([event('u-1', 'e-1', '2026-03-01T00:00:00Z')])).catch((e: unknown) => e);
+      const error = await store
+        .append(recordsOf([event('u-1', 'e-1', '2026-03-01T00:00:00Z')]))
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(EventStoreError);
       expect((error as EventStoreError).failure).toBe('failed');
       expect((error as EventStoreError).retryable).toBe(false);
@@ -307,8 +332,14 @@ describe('DynamoDB event store failures', () => {
     await createMisKeyedTable(harness.client, misKeyed);
     const store = createDynamoDbEventStore({ client: harness.client, tableName: misKeyed });
     try {
-      const records = incoming(recordsOf([event('u-1', 'e-1', '2026-03-01T00:00:00Z'), event('u-2', 'e-2', '2026-03-01T00:00:00Z')]));
-      const report = await processBatch(records, { store, clock: clockAt(Date.UTC(2026, 2, 1, 1)), metrics: noMetrics });
+      const records = incoming(
+        recordsOf([event('u-1', 'e-1', '2026-03-01T00:00:00Z'), event('u-2', 'e-2', '2026-03-01T00:00:00Z')]),
+      );
+      const report = await processBatch(records, {
+        store,
+        clock: clockAt(Date.UTC(2026, 2, 1, 1)),
+        metrics: noMetrics,
+      });
       expect(report.retry).toEqual(records.map((r) => r.recordId));
       expect(report.quarantined.unstorable).toBe(0);
     } finally {

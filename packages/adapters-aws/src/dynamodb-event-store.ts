@@ -137,7 +137,13 @@ export const createDynamoDbEventStore = (options: DynamoDbEventStoreOptions): Ev
     let start: Item | undefined;
     do {
       const page = await call('Query', () =>
-        client.send(new QueryCommand({ ...input, TableName: tableName, ...(start ? { ExclusiveStartKey: start } : {}) })),
+        client.send(
+          new QueryCommand({
+            ...input,
+            TableName: tableName,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        ),
       );
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
@@ -145,7 +151,11 @@ export const createDynamoDbEventStore = (options: DynamoDbEventStoreOptions): Ev
     return items;
   };
 
-  const readCounterStates = async (userId: string, range: DayRange, consistent: boolean): Promise<CounterState[]> => {
+  const readCounterStates = async (
+    userId: string,
+    range: DayRange,
+    consistent: boolean,
+  ): Promise<CounterState[]> => {
     const [low, high] = counterBounds(...firstAndLastDay(range));
     const items = await queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
@@ -156,7 +166,11 @@ export const createDynamoDbEventStore = (options: DynamoDbEventStoreOptions): Ev
   };
 
   /** The user's events in the range: they are keyed by id, so this reads all the user's events. */
-  const readStoredEvents = async (userId: string, range: DayRange, consistent: boolean): Promise<StoredEvent[]> => {
+  const readStoredEvents = async (
+    userId: string,
+    range: DayRange,
+    consistent: boolean,
+  ): Promise<StoredEvent[]> => {
     const items = await queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       FilterExpression: '#at >= :from AND #at < :to',
@@ -212,30 +226,36 @@ export const createDynamoDbEventStore = (options: DynamoDbEventStoreOptions): Ev
         )
       ).Item;
     if (item === undefined) {
-      throw new EventStoreError('unavailable', `the claim of event ${event.eventId} exists but cannot be read yet`);
+      throw new EventStoreError(
+        'unavailable',
+        `the claim of event ${event.eventId} exists but cannot be read yet`,
+      );
     }
     const stored = storedEventOf(event.userId, item);
     return { kind: 'taken', stored: stored.event, origin: stored.origin };
   };
 
   /** The watermark a refused counter write met (raw sequence number), or `null` for none. */
-  const watermarkOf = async (contribution: CounterContribution, refusal: Item | undefined): Promise<string | null> => {
+  const watermarkOf = async (
+    contribution: CounterContribution,
+    refusal: Item | undefined,
+  ): Promise<string | null> => {
     const name = watermarkAttribute(contribution.shard);
     const item =
       refusal ??
       (
-            await call('GetItem', () =>
-              client.send(
-                new GetItemCommand({
-                  TableName: tableName,
-                  Key: counterKeyOf(contribution),
-                  ProjectionExpression: '#w',
-                  ExpressionAttributeNames: { '#w': name },
-                  ConsistentRead: true,
-                }),
-              ),
-            )
-          ).Item;
+        await call('GetItem', () =>
+          client.send(
+            new GetItemCommand({
+              TableName: tableName,
+              Key: counterKeyOf(contribution),
+              ProjectionExpression: '#w',
+              ExpressionAttributeNames: { '#w': name },
+              ConsistentRead: true,
+            }),
+          ),
+        )
+      ).Item;
     const stored = item?.[name]?.S;
     return stored === undefined ? null : sequenceOfWatermark(stored);
   };
@@ -292,14 +312,23 @@ export const createDynamoDbEventStore = (options: DynamoDbEventStoreOptions): Ev
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
         : before.version === null
           ? { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(v)' }
-          : { ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': { N: String(before.version) } } };
+          : {
+              ConditionExpression: 'v = :v',
+              ExpressionAttributeValues: { ':v': { N: String(before.version) } },
+            };
     return call(expected === undefined ? 'DeleteItem' : 'PutItem', async () => {
       try {
         if (expected === undefined) {
-          await client.send(new DeleteItemCommand({ TableName: tableName, Key: counterKeyOf(key), ...condition }));
+          await client.send(
+            new DeleteItemCommand({ TableName: tableName, Key: counterKeyOf(key), ...condition }),
+          );
         } else {
           await client.send(
-            new PutItemCommand({ TableName: tableName, Item: counterItemOf(expected, (before?.version ?? 0) + 1), ...condition }),
+            new PutItemCommand({
+              TableName: tableName,
+              Item: counterItemOf(expected, (before?.version ?? 0) + 1),
+              ...condition,
+            }),
           );
         }
         return true;
@@ -382,7 +411,9 @@ export const createDynamoDbEventStore = (options: DynamoDbEventStoreOptions): Ev
         fixed ??= counterDrift(dailyCountersOfTallies(counters), dailyCountersOf(stored.map((s) => s.event)));
         const have = new Map(counters.map((counter) => [idOf(counter), counter]));
         const want = new Map(expectedCounters(stored).map((counter) => [idOf(counter), counter]));
-        const keys = new Map([...counters, ...want.values()].map((c) => [idOf(c), { userId, day: c.day, type: c.type }]));
+        const keys = new Map(
+          [...counters, ...want.values()].map((c) => [idOf(c), { userId, day: c.day, type: c.type }]),
+        );
         const written = await settleAll([...keys], PARALLEL_REQUESTS, async ([id, key]) => {
           const before = have.get(id);
           const expected = want.get(id);
@@ -391,7 +422,10 @@ export const createDynamoDbEventStore = (options: DynamoDbEventStoreOptions): Ev
         });
         if (written.every(Boolean)) return { userId, range, fixed };
       }
-      throw new EventStoreError('unavailable', `the counters of ${userId} kept changing during ${COUNTER_ATTEMPTS} repairs`);
+      throw new EventStoreError(
+        'unavailable',
+        `the counters of ${userId} kept changing during ${COUNTER_ATTEMPTS} repairs`,
+      );
     },
   };
 };

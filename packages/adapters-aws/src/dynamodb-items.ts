@@ -1,4 +1,3 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   type ActivityEvent,
   type CounterKey,
@@ -12,6 +11,7 @@ import {
   type StreamPosition,
   sequenceKey,
 } from '@activity-history/core';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
 /*
  * The items of the event store's table and their keys (docs/dynamodb-design.md), written as
@@ -31,9 +31,13 @@ export const EVENT_PREFIX = 'E#';
 /** The counter of one user, day and type. */
 export const counterKey = (day: DayKey, type: string): string => `C#${day}#${type}`;
 /** The bounds of the counters of the days `first` to `last`: '~' sorts after every type character. */
-export const counterBounds = (first: DayKey, last: DayKey): readonly [string, string] => [`C#${first}#`, `C#${last}#~`];
+export const counterBounds = (first: DayKey, last: DayKey): readonly [string, string] => [
+  `C#${first}#`,
+  `C#${last}#~`,
+];
 /** A quarantined record: one per record and reason. */
-export const quarantineKey = (recordId: string, reason: QuarantineReason): string => `Q#${reason}#${recordId}`;
+export const quarantineKey = (recordId: string, reason: QuarantineReason): string =>
+  `Q#${reason}#${recordId}`;
 export const QUARANTINE_PREFIX = 'Q#';
 
 /** The attribute holding a counter's watermark for one shard (a {@link sequenceKey}). */
@@ -53,7 +57,13 @@ const numberOf = (item: Item, name: string): string => item[name]?.N ?? '0';
 export const keyOf = (userId: string, sk: string): Item => ({ pk: text(userKey(userId)), sk: text(sk) });
 
 /** An event with the position of the record that stored it. */
-export const eventItemOf = ({ event, position }: { event: ActivityEvent; position: StreamPosition }): Item => {
+export const eventItemOf = ({
+  event,
+  position,
+}: {
+  event: ActivityEvent;
+  position: StreamPosition;
+}): Item => {
   const item: Item = {
     ...keyOf(event.userId, eventKey(event.eventId)),
     t: text(event.type),
@@ -125,7 +135,8 @@ export const counterItemOf = (expected: ExpectedCounter, version: number): Item 
     q: number(expected.quantityMicros),
     v: number(version),
   };
-  for (const [shard, sequence] of expected.watermarks) item[watermarkAttribute(shard)] = text(sequenceKey(sequence));
+  for (const [shard, sequence] of expected.watermarks)
+    item[watermarkAttribute(shard)] = text(sequenceKey(sequence));
   return item;
 };
 
@@ -151,7 +162,10 @@ export const quarantinedRecordOf = (userId: string, item: Item): QuarantinedReco
   userId,
   eventId: item.eventId?.S ?? null,
   reason: textOf(item, 'reason') as QuarantineReason,
-  errors: (JSON.parse(textOf(item, 'errors')) as FieldError[]).map(({ path, message }) => ({ path, message })),
+  errors: (JSON.parse(textOf(item, 'errors')) as FieldError[]).map(({ path, message }) => ({
+    path,
+    message,
+  })),
   payload: item.payload?.S ?? '',
   quarantinedAt: Number(numberOf(item, 'quarantinedAt')),
   recordId: textOf(item, 'recordId'),

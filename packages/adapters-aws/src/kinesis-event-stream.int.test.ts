@@ -83,7 +83,13 @@ const instantClock = (): Clock => {
 const writtenIds = async (harness: Awaited<ReturnType<typeof streamOn>>) =>
   (await harness.readAll()).map((record) => {
     const decoded = decodeRecord(
-      { recordId: record.sequenceNumber, shard: 'shardId-000000000000', partitionKey: record.partitionKey, data: record.data, arrivedAt: 0 },
+      {
+        recordId: record.sequenceNumber,
+        shard: 'shardId-000000000000',
+        partitionKey: record.partitionKey,
+        data: record.data,
+        arrivedAt: 0,
+      },
       Date.UTC(2026, 2, 2),
     );
     if (decoded.kind !== 'event') throw new Error(`unreadable record: ${decoded.kind}`);

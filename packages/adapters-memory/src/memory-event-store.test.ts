@@ -1,4 +1,10 @@
-import { type ActivityEvent, type DayRange, dayRange, EventStoreError, type QuarantinedRecord } from '@activity-history/core';
+import {
+  type ActivityEvent,
+  type DayRange,
+  dayRange,
+  EventStoreError,
+  type QuarantinedRecord,
+} from '@activity-history/core';
 import { describeEventStoreContract, type EventStoreHarness } from '@activity-history/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createManualClock } from './clock.js';
@@ -50,7 +56,10 @@ const event = (eventId: string, occurredAt = '2026-03-01T12:00:00.000Z'): Activi
 });
 let sequence = 0;
 const records = (events: readonly ActivityEvent[]) =>
-  events.map((e) => ({ event: e, position: { shard: 'shardId-000000000000', sequence: String(++sequence) } }));
+  events.map((e) => ({
+    event: e,
+    position: { shard: 'shardId-000000000000', sequence: String(++sequence) },
+  }));
 
 const failureOf = (promise: Promise<unknown>) =>
   promise.then(

@@ -93,7 +93,13 @@ export interface MemoryEventStore extends EventStore {
    */
   tamperCounter(userId: string, day: DayKey, summary: Summary | null): Promise<void>;
   /** Sets (or, with `null`, removes) one counter's watermark for a shard behind the store's back. */
-  tamperWatermark(userId: string, day: DayKey, type: string, shard: string, sequence: string | null): Promise<void>;
+  tamperWatermark(
+    userId: string,
+    day: DayKey,
+    type: string,
+    shard: string,
+    sequence: string | null,
+  ): Promise<void>;
   /** Internal writes done so far. */
   writes(): number;
 }
@@ -177,13 +183,15 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
     }
     const index = fault === null ? -1 : fault.seen++;
     const armed = fault?.armed;
-    if (armed?.kind === 'crash' && index >= armed.afterWrites) throw injected(`crashed after ${armed.afterWrites} writes`);
+    if (armed?.kind === 'crash' && index >= armed.afterWrites)
+      throw injected(`crashed after ${armed.afterWrites} writes`);
     if (armed?.kind === 'failOne' && index === armed.atWrite) throw injected(`write ${index} failed`);
     const result = apply();
     writeCount++;
     // A real store answers each write asynchronously: yielding lets concurrent calls interleave here.
     await Promise.resolve();
-    if (armed?.kind === 'lostAnswer' && index === armed.atWrite) throw injected(`the answer to write ${index} was lost`);
+    if (armed?.kind === 'lostAnswer' && index === armed.atWrite)
+      throw injected(`the answer to write ${index} was lost`);
     return result;
   };
 
@@ -223,7 +231,14 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
         const counter = counterOf(userId, day, type);
         const mark = counter?.watermarks.get(shard);
         if (mark !== undefined && compareSequences(mark, increment.first) >= 0) return mark;
-        const state = counter ?? { day, type, count: 0, quantityMicros: 0n, version: 0, watermarks: new Map() };
+        const state = counter ?? {
+          day,
+          type,
+          count: 0,
+          quantityMicros: 0n,
+          version: 0,
+          watermarks: new Map(),
+        };
         state.count += increment.count;
         state.quantityMicros += increment.quantityMicros;
         state.version++;
@@ -234,7 +249,10 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
       if (refusedAt === null) return;
       rest = uncounted(rest, refusedAt);
     }
-    throw new EventStoreError('unavailable', `the counter of ${contribution.day} ${contribution.type} kept moving`);
+    throw new EventStoreError(
+      'unavailable',
+      `the counter of ${contribution.day} ${contribution.type} kept moving`,
+    );
   };
 
   const storedIn = (userId: string, range: DayRange): StoredEvent[] =>
@@ -323,7 +341,10 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
         const have = new Map(
           [...(counters.get(userId)?.values() ?? [])]
             .filter((counter) => inRange(dayKeyStart(counter.day), range))
-            .map((counter) => [counterId(counter.day, counter.type), { ...counter, watermarks: new Map(counter.watermarks) }]),
+            .map((counter) => [
+              counterId(counter.day, counter.type),
+              { ...counter, watermarks: new Map(counter.watermarks) },
+            ]),
         );
         const stored = storedIn(userId, range);
         fixed ??= counterDrift(
@@ -331,7 +352,12 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
           dailyCountersOf(stored.map((s) => s.event)),
         );
         const want = new Map(expectedCounters(stored).map((c) => [counterId(c.day, c.type), c]));
-        const keys = new Map<string, CounterKey>([...have.values(), ...want.values()].map((c) => [counterId(c.day, c.type), { userId, day: c.day, type: c.type }]));
+        const keys = new Map<string, CounterKey>(
+          [...have.values(), ...want.values()].map((c) => [
+            counterId(c.day, c.type),
+            { userId, day: c.day, type: c.type },
+          ]),
+        );
         const outcomes = await settleAll([...keys], PARALLEL_WRITES, async ([id, key]) => {
           const now = have.get(id);
           const target = want.get(id);
@@ -340,7 +366,10 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
         });
         if (outcomes.every(Boolean)) return { userId, range, fixed };
       }
-      throw new EventStoreError('unavailable', `the counters of ${userId} kept changing during ${COUNTER_ATTEMPTS} repairs`);
+      throw new EventStoreError(
+        'unavailable',
+        `the counters of ${userId} kept changing during ${COUNTER_ATTEMPTS} repairs`,
+      );
     },
 
     async tamperCounter(userId, day, summary) {
@@ -365,7 +394,14 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
 
     async tamperWatermark(userId, day, type, shard, sequence) {
       const mine = within(counters, userId);
-      const counter = mine.get(counterId(day, type)) ?? { day, type, count: 0, quantityMicros: 0n, version: 0, watermarks: new Map() };
+      const counter = mine.get(counterId(day, type)) ?? {
+        day,
+        type,
+        count: 0,
+        quantityMicros: 0n,
+        version: 0,
+        watermarks: new Map(),
+      };
       if (sequence === null) counter.watermarks.delete(shard);
       else counter.watermarks.set(shard, sequence);
       counter.version++;

@@ -94,9 +94,13 @@ const counterId = (key: CounterKey, shard: string): string =>
 export const planAppend = (entries: readonly PositionedEvent[], claims: readonly Claim[]): AppendPlan => {
   const firsts = firstOccurrences(entries);
   if (claims.length !== firsts.length) {
-    throw new RangeError(`planAppend needs one claim per first occurrence (${firsts.length}), got ${claims.length}`);
+    throw new RangeError(
+      `planAppend needs one claim per first occurrence (${firsts.length}), got ${claims.length}`,
+    );
   }
-  const claimOf = new Map(firsts.map((entry, i) => [eventKeyOf(entry.event), { entry, claim: claims[i]! }] as const));
+  const claimOf = new Map(
+    firsts.map((entry, i) => [eventKeyOf(entry.event), { entry, claim: claims[i]! }] as const),
+  );
   const contributions = new Map<string, { key: CounterKey; shard: string; items: CountedItem[] }>();
   const judged = new Set<string>();
   const outcomes = entries.map(({ event, position }): AppendOutcome => {
@@ -111,7 +115,10 @@ export const planAppend = (entries: readonly PositionedEvent[], claims: readonly
       const counter = { userId: stored.userId, day: countedDayOf(stored), type: stored.type };
       const id = counterId(counter, position.shard);
       const contribution = contributions.get(id) ?? { key: counter, shard: position.shard, items: [] };
-      contribution.items.push({ sequence: position.sequence, quantityMicros: BigInt(toQuantityMicros(stored.quantity)) });
+      contribution.items.push({
+        sequence: position.sequence,
+        quantityMicros: BigInt(toQuantityMicros(stored.quantity)),
+      });
       contributions.set(id, contribution);
     }
     if (first && claim.kind === 'stored') return { kind: 'new' };
@@ -136,10 +143,16 @@ export const planAppend = (entries: readonly PositionedEvent[], claims: readonly
  * const rest = uncounted(contribution, '41'); // the items with sequence numbers above 41
  * ```
  */
-export const uncounted = (contribution: CounterContribution, watermark: string | null): CounterContribution =>
+export const uncounted = (
+  contribution: CounterContribution,
+  watermark: string | null,
+): CounterContribution =>
   watermark === null
     ? contribution
-    : { ...contribution, items: contribution.items.filter((item) => compareSequences(item.sequence, watermark) > 0) };
+    : {
+        ...contribution,
+        items: contribution.items.filter((item) => compareSequences(item.sequence, watermark) > 0),
+      };
 
 /** What one atomic counter write adds: a count, a quantity, and the watermark's move. */
 export interface CounterIncrement {
@@ -195,15 +208,24 @@ export interface ExpectedCounter extends CounterKey {
  * ```
  */
 export const expectedCounters = (events: Iterable<StoredEvent>): ExpectedCounter[] => {
-  const counters = new Map<string, { key: CounterKey; count: number; quantityMicros: bigint; watermarks: Map<string, string> }>();
+  const counters = new Map<
+    string,
+    { key: CounterKey; count: number; quantityMicros: bigint; watermarks: Map<string, string> }
+  >();
   for (const { event, origin } of events) {
     const key = { userId: event.userId, day: countedDayOf(event), type: event.type };
     const id = JSON.stringify([key.userId, key.day, key.type]);
-    const counter = counters.get(id) ?? { key, count: 0, quantityMicros: 0n, watermarks: new Map<string, string>() };
+    const counter = counters.get(id) ?? {
+      key,
+      count: 0,
+      quantityMicros: 0n,
+      watermarks: new Map<string, string>(),
+    };
     counter.count++;
     counter.quantityMicros += BigInt(toQuantityMicros(event.quantity));
     const mark = counter.watermarks.get(origin.shard);
-    if (mark === undefined || compareSequences(origin.sequence, mark) > 0) counter.watermarks.set(origin.shard, origin.sequence);
+    if (mark === undefined || compareSequences(origin.sequence, mark) > 0)
+      counter.watermarks.set(origin.shard, origin.sequence);
     counters.set(id, counter);
   }
   return [...counters.values()].map(({ key, count, quantityMicros, watermarks }) => ({

@@ -39,6 +39,26 @@ export {
   summariesEqual,
   type Tally,
 } from './activity-summary.js';
+export { assertNever } from './assert-never.js';
+export {
+  type AppendPlan,
+  type Claim,
+  type CountedItem,
+  type CounterContribution,
+  type CounterIncrement,
+  type CounterKey,
+  type CounterTally,
+  countedDayOf,
+  dailyCountersOfTallies,
+  type ExpectedCounter,
+  eventKeyOf,
+  expectedCounters,
+  firstOccurrences,
+  incrementOf,
+  planAppend,
+  type StoredEvent,
+  uncounted,
+} from './counter-contribution.js';
 export {
   type DayRange,
   DIAGNOSIS_PARAMETER_NAMES,
@@ -89,27 +109,6 @@ export {
 } from './quarantine.js';
 export { err, ok, type Result } from './result.js';
 export { settleAll } from './settle-all.js';
-export { assertNever } from './assert-never.js';
-export {
-  type AppendPlan,
-  type Claim,
-  type CountedItem,
-  type CounterContribution,
-  type CounterIncrement,
-  type CounterKey,
-  type CounterTally,
-  countedDayOf,
-  dailyCountersOfTallies,
-  type ExpectedCounter,
-  eventKeyOf,
-  expectedCounters,
-  firstOccurrences,
-  incrementOf,
-  planAppend,
-  type StoredEvent,
-  uncounted,
-} from './counter-contribution.js';
-export { compareSequences, samePosition, sequenceKey, type StreamPosition } from './stream-position.js';
 export {
   type CheckStatus,
   DEFAULT_THRESHOLDS,
@@ -125,6 +124,7 @@ export {
   type StageJudgement,
   verdictOf,
 } from './stage-health.js';
+export { compareSequences, type StreamPosition, samePosition, sequenceKey } from './stream-position.js';
 export {
   type DecodedRecord,
   decodeRecord,

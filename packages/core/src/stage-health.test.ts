@@ -201,7 +201,12 @@ describe('judgeProcessor', () => {
     // Assert
     expect(judgement.status).toBe('warn');
     expect(judgement.data.rejectionShare).toBe(0.2);
-    expect(judgement.data.rejections).toEqual({ invalid_event: 10, conflict: 5, malformed_record: 5, unstorable: 0 });
+    expect(judgement.data.rejections).toEqual({
+      invalid_event: 10,
+      conflict: 5,
+      malformed_record: 5,
+      unstorable: 0,
+    });
     expect(judgement.summary).toContain('30 stored, 50 duplicates, 20 quarantined (20%)');
   });
 

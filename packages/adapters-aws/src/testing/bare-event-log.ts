@@ -22,10 +22,15 @@ export interface BareEventLog {
  * for (const event of events) await log.put(event);
  * ```
  */
-export const createBareEventLog = (client: DynamoDBClient | DynamoDBDocumentClient, tableName: string): BareEventLog => ({
+export const createBareEventLog = (
+  client: DynamoDBClient | DynamoDBDocumentClient,
+  tableName: string,
+): BareEventLog => ({
   async put(event) {
     const position = { shard: 'shardId-000000000000', sequence: '1' };
-    await (client as DynamoDBClient).send(new PutItemCommand({ TableName: tableName, Item: eventItemOf({ event, position }) }));
+    await (client as DynamoDBClient).send(
+      new PutItemCommand({ TableName: tableName, Item: eventItemOf({ event, position }) }),
+    );
   },
   async get(userId, eventId) {
     await (client as DynamoDBClient).send(

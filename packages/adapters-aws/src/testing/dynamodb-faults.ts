@@ -1,4 +1,5 @@
 import type { DayKey, Summary } from '@activity-history/core';
+import { sequenceKey } from '@activity-history/core';
 import {
   type AttributeValue,
   DeleteItemCommand,
@@ -7,7 +8,6 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { counterBounds, counterKey, keyOf, userKey, watermarkAttribute } from '../dynamodb-items.js';
-import { sequenceKey } from '@activity-history/core';
 
 const WRITE_COMMANDS = /^(Put|Update|Delete|BatchWrite|TransactWrite)(Item|Items)?Command$/;
 
@@ -70,7 +70,8 @@ export const injectDynamoDbFaults = (client: DynamoDBClient): DynamoDbFaults => 
       }
       const index = fault === null ? -1 : fault.seen++;
       const armed = fault?.armed;
-      if (armed?.kind === 'crash' && index >= armed.afterWrites) throw lostConnection(`crashed after ${armed.afterWrites} writes`);
+      if (armed?.kind === 'crash' && index >= armed.afterWrites)
+        throw lostConnection(`crashed after ${armed.afterWrites} writes`);
       if (armed?.kind === 'failOne' && index === armed.atWrite) throw lostConnection(`write ${index} failed`);
       writes++;
       if (armed?.kind !== 'lostAnswer' || index !== armed.atWrite) return next(args);
@@ -128,7 +129,10 @@ export const tamperDynamoDbCounter = async (
       ConsistentRead: true,
     }),
   );
-  const types = new Set([...(page.Items ?? []).map((item) => item.sk!.S!.slice(13)), ...(summary?.byType.keys() ?? [])]);
+  const types = new Set([
+    ...(page.Items ?? []).map((item) => item.sk!.S!.slice(13)),
+    ...(summary?.byType.keys() ?? []),
+  ]);
   for (const type of types) {
     const Key = keyOf(userId, counterKey(day, type));
     const tally = summary?.byType.get(type);

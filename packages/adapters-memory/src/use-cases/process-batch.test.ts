@@ -42,6 +42,47 @@ const batch = (pipeline: MemoryPipeline): IncomingRecord[] =>
   pipeline.stream.read('shardId-000000000000', { limit: 1000 }) as IncomingRecord[];
 
 describe('processBatch over the memory adapters', () => {
+  it('sets aside an event the store refuses for its own content as unstorable, and stores the rest of the batch', async () => {
+    const pipeline = memoryPipeline({ shardCount: 1 });
+    pipeline.store.faults.refuseEvents((e) => (e.eventId === 'e-odd' ? 'Item size has exceeded the maximum allowed size' : null));
+    await pipeline.stream.publish([envelope(event('e-1')), envelope(event('e-odd')), envelope(event('e-2', 'u-2'))]);
+    const records = batch(pipeline);
+
+    const report = await processBatch(records, pipeline.processDeps);
+
+    expect(report.retry).toEqual([]);
+    expect(report.stored).toBe(2);
+    expect(report.quarantined).toEqual({ invalid_event: 0, conflict: 0, malformed_record: 0, unstorable: 1 });
+    expect(report.records.map((r) => [r.eventId, r.outcome, r.reason])).toEqual([
+      ['e-1', 'stored', null],
+      ['e-odd', 'quarantined', 'unstorable'],
+      ['e-2', 'stored', null],
+    ]);
+    const [kept] = await pipeline.store.readQuarantine('u-1', 20);
+    expect(kept?.reason).toBe('unstorable');
+    expect(kept?.errors).toEqual([
+      { path: '', message: 'the store refused this event: Item size has exceeded the maximum allowed size' },
+    ]);
+    expect(kept?.recordId).toBe(records[1]!.recordId);
+  });
+
+  it('retries, never quarantines, what the store refuses when it refuses every write (systemic)', async () => {
+    const pipeline = memoryPipeline({ shardCount: 1 });
+    pipeline.store.faults.refuseEvents(() => 'One of the required keys was not given a value');
+    const store = {
+      ...pipeline.store,
+      quarantine: () => Promise.reject(new EventStoreError('failed', 'One of the required keys was not given a value')),
+    };
+    await pipeline.stream.publish([envelope(event('e-1')), envelope(event('e-2', 'u-2'))]);
+    const records = batch(pipeline);
+
+    const report = await processBatch(records, { ...pipeline.processDeps, store });
+
+    expect(report.retry).toEqual(records.map((r) => r.recordId));
+    expect(report.quarantined.unstorable).toBe(0);
+    expect(report.failures).toEqual(['failed: One of the required keys was not given a value']);
+  });
+
   it('stores valid events, quarantines invalid, malformed and conflicting records with reasons, retries nothing', async () => {
     const pipeline = memoryPipeline({ shardCount: 1 });
     await pipeline.stream.publish([envelope(event('e-1')), envelope(event('e-2', 'u-1', { quantity: 2.5 }))]);

@@ -39,7 +39,13 @@ const envelope = (event: ActivityEvent, correlationId: string): StreamEnvelope =
 const readBack = async (harness: EventStreamHarness, correlationId: string) =>
   (await harness.readAll()).flatMap((record, i) => {
     const decoded = decodeRecord(
-      { recordId: String(i), shard: 'shardId-000000000000', partitionKey: record.partitionKey, data: record.data, arrivedAt: 0 },
+      {
+        recordId: String(i),
+        shard: 'shardId-000000000000',
+        partitionKey: record.partitionKey,
+        data: record.data,
+        arrivedAt: 0,
+      },
       ARBITRARY_NOW,
     );
     if (decoded.kind !== 'event' || decoded.correlationId !== correlationId) return [];

@@ -1,10 +1,10 @@
 import type { ActivityEvent } from '../activity-event.js';
+import { assertNever } from '../assert-never.js';
 import { EventStoreError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventStore } from '../ports/event-store.js';
 import type { MetricsRecorder } from '../ports/metrics.js';
 import { type QuarantinedRecord, type QuarantineReason, truncatePayload } from '../quarantine.js';
-import { assertNever } from '../assert-never.js';
 import { decodeRecord, type IncomingRecord } from '../stream-record.js';
 
 /**
@@ -172,7 +172,8 @@ export const processBatch = async (
       work.events.forEach(({ event, record, correlationId }, i) => {
         const outcome = appended[i];
         const facts = { userId: event.userId, eventId: event.eventId, correlationId };
-        if (outcome === undefined) throw new Error(`the store gave no outcome for event ${i} of ${work.events.length}`);
+        if (outcome === undefined)
+          throw new Error(`the store gave no outcome for event ${i} of ${work.events.length}`);
         switch (outcome.kind) {
           case 'new':
             stored++;
@@ -194,7 +195,13 @@ export const processBatch = async (
           case 'refused':
             // Set aside only if the quarantine write below succeeds: a store that refuses every
             // write is down, and then the record is retried like any other.
-            setAside(record, event, correlationId, 'unstorable', `the store refused this event: ${outcome.message}`);
+            setAside(
+              record,
+              event,
+              correlationId,
+              'unstorable',
+              `the store refused this event: ${outcome.message}`,
+            );
             break;
           default:
             assertNever(outcome);

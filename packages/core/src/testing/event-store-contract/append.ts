@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  conflictingVariantArb,
-  duplicateInputArb,
-  normalizeEvent,
-  validEventArb,
-} from '../arbitraries.js';
+import { conflictingVariantArb, duplicateInputArb, normalizeEvent, validEventArb } from '../arbitraries.js';
 import {
   ALL_TIME,
   type EventStoreHarness,
@@ -81,7 +76,11 @@ export const describeAppendContract = (name: string, factory: EventStoreHarnessF
             const user = users(`${nextRun()}`);
             const stored = { ...original, userId: user };
             const outcomes = await harness.store.append(
-              testShard().records([stored, normalizeEvent({ ...resend, userId: user }), { ...variant, userId: user }]),
+              testShard().records([
+                stored,
+                normalizeEvent({ ...resend, userId: user }),
+                { ...variant, userId: user },
+              ]),
             );
             expect(kinds(outcomes)).toEqual(['new', 'duplicate', 'conflict']);
             await expectExact(harness.store, user, [stored]);
@@ -145,7 +144,8 @@ export const describeAppendContract = (name: string, factory: EventStoreHarnessF
         event({ userId: user, eventId: `e-${i}`, type: `t.${i.toString(36)}`, quantity: 1_000_000 }),
       );
       const shard = testShard();
-      for (let i = 0; i < events.length; i += 500) await store.append(shard.records(events.slice(i, i + 500)));
+      for (let i = 0; i < events.length; i += 500)
+        await store.append(shard.records(events.slice(i, i + 500)));
 
       const [day] = await store.readDailyCounters(user, ALL_TIME);
       expect(day?.summary.count).toBe(1_200);
@@ -158,7 +158,12 @@ export const describeAppendContract = (name: string, factory: EventStoreHarnessF
       const user = namespaced('prototype')('u-1');
       const types = ['constructor', 'tostring', 'valueof', 'hasownproperty', 'isprototypeof'];
       const events = types.map((type, i) =>
-        event({ userId: user, eventId: `e-${i}`, type, attributes: { toString: 'x', valueOf: 2 ** 60, hasOwnProperty: true } }),
+        event({
+          userId: user,
+          eventId: `e-${i}`,
+          type,
+          attributes: { toString: 'x', valueOf: 2 ** 60, hasOwnProperty: true },
+        }),
       );
 
       await store.append(testShard().records([...events, ...events]));
@@ -174,10 +179,16 @@ export const describeAppendContract = (name: string, factory: EventStoreHarnessF
       const user = namespaced('big-sums')('u-1');
       // 9,100 events of the largest quantity: 9.1e15 millionths, past 2^53 (about 9.007e15).
       const events = Array.from({ length: 9_100 }, (_, i) =>
-        event({ userId: user, eventId: `e-${i}`, quantity: 1_000_000, occurredAt: '2026-03-01T12:00:00.000Z' }),
+        event({
+          userId: user,
+          eventId: `e-${i}`,
+          quantity: 1_000_000,
+          occurredAt: '2026-03-01T12:00:00.000Z',
+        }),
       );
       const shard = testShard();
-      for (let i = 0; i < events.length; i += 500) await store.append(shard.records(events.slice(i, i + 500)));
+      for (let i = 0; i < events.length; i += 500)
+        await store.append(shard.records(events.slice(i, i + 500)));
 
       const [day] = await store.readDailyCounters(user, ALL_TIME);
       expect(day?.summary.count).toBe(9_100);

@@ -41,7 +41,11 @@ export const describeConcurrencyContract = (name: string, factory: EventStoreHar
       held.release();
       await zombie;
 
-      await expectExact(store, user, batch.map((r) => r.event));
+      await expectExact(
+        store,
+        user,
+        batch.map((r) => r.event),
+      );
     });
 
     it('a zombie that lands between the halves of a redelivery cut in two, joined by later records', async () => {
@@ -59,7 +63,11 @@ export const describeConcurrencyContract = (name: string, factory: EventStoreHar
       await zombie;
       await store.append([...batch.slice(3), ...later]);
 
-      await expectExact(store, user, [...batch, ...later].map((r) => r.event));
+      await expectExact(
+        store,
+        user,
+        [...batch, ...later].map((r) => r.event),
+      );
     });
 
     it('a zombie that lands after later records of its shard were counted adds nothing twice', async () => {
@@ -76,7 +84,11 @@ export const describeConcurrencyContract = (name: string, factory: EventStoreHar
       held.release();
       await zombie;
 
-      await expectExact(store, user, [...batch, ...later].map((r) => r.event));
+      await expectExact(
+        store,
+        user,
+        [...batch, ...later].map((r) => r.event),
+      );
     });
 
     it('two writers on one user-day, from two shards, count every event once', async () => {
@@ -87,7 +99,11 @@ export const describeConcurrencyContract = (name: string, factory: EventStoreHar
 
       await Promise.all([store.append(mine), store.append(theirs), store.append(mine)]);
 
-      await expectExact(store, user, [...mine, ...theirs].map((r) => r.event));
+      await expectExact(
+        store,
+        user,
+        [...mine, ...theirs].map((r) => r.event),
+      );
     });
 
     it('resolves concurrent deliveries of overlapping records for one user-day exactly, one version per key', async () => {
@@ -95,12 +111,22 @@ export const describeConcurrencyContract = (name: string, factory: EventStoreHar
       const user = namespaced('concurrent')('u-1');
       const shard = testShard();
       const events = Array.from({ length: 12 }, (_, i) =>
-        event({ userId: user, eventId: `e-${i}`, occurredAt: `2026-03-01T0${i % 10}:00:00.000Z`, quantity: i + 1 }),
+        event({
+          userId: user,
+          eventId: `e-${i}`,
+          occurredAt: `2026-03-01T0${i % 10}:00:00.000Z`,
+          quantity: i + 1,
+        }),
       );
       const records = shard.records(events);
       const rival = testShard().records([{ ...events[0]!, quantity: 99 }]);
       // Deliveries of a shard start where the last delivery stood, however they are cut.
-      const batches = [records.slice(0, 8), records, [...rival, ...records.slice(0, 6)], records.slice(0, 10)];
+      const batches = [
+        records.slice(0, 8),
+        records,
+        [...rival, ...records.slice(0, 6)],
+        records.slice(0, 10),
+      ];
 
       const outcomes = (await Promise.all(batches.map((batch) => store.append(batch)))).flat();
 
@@ -108,7 +134,11 @@ export const describeConcurrencyContract = (name: string, factory: EventStoreHar
       const winner = stored.find((e) => e.eventId === 'e-0')!;
       expect(outcomes.filter((o) => o.kind === 'new')).toHaveLength(events.length);
       expect([1, 99]).toContain(winner.quantity);
-      await expectExact(store, user, events.map((e) => (e.eventId === 'e-0' ? winner : e)));
+      await expectExact(
+        store,
+        user,
+        events.map((e) => (e.eventId === 'e-0' ? winner : e)),
+      );
     });
 
     it('a zombie that fails after its write landed is healed by the redelivery, not doubled', async () => {
@@ -120,7 +150,11 @@ export const describeConcurrencyContract = (name: string, factory: EventStoreHar
       expect(await failureOf(() => store.append(batch))).not.toBeNull();
       await Promise.all([store.append(batch), store.append(batch)]);
 
-      await expectExact(store, user, batch.map((r) => r.event));
+      await expectExact(
+        store,
+        user,
+        batch.map((r) => r.event),
+      );
     });
   });
 };

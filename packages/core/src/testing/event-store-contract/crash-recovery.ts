@@ -5,21 +5,31 @@ import { normalizeEvent, writeInstant } from '../arbitraries.js';
 import {
   type EventStoreHarness,
   type EventStoreHarnessFactory,
-  type WriteFault,
   expectExact,
   failureOf,
   firstVersions,
   namespaced,
-  testShard,
   type TestShard,
+  testShard,
+  type WriteFault,
 } from './harness.js';
 
 /** A user's batch over three days with a resend inside it, after one event stored earlier. */
-const crashBatch = async (harness: EventStoreHarness, user: string, shard: TestShard): Promise<PositionedEvent[]> => {
+const crashBatch = async (
+  harness: EventStoreHarness,
+  user: string,
+  shard: TestShard,
+): Promise<PositionedEvent[]> => {
   const day = (d: number, h: number) => writeInstant(Date.UTC(2024, 11, 30 + d, h), 0);
   const earlier = normalizeEvent({ eventId: 'e-0', userId: user, type: 'x', occurredAt: day(0, 1) });
   await harness.store.append(shard.records([earlier]));
-  const oneOne = normalizeEvent({ eventId: 'e-1', userId: user, type: 'x', occurredAt: day(0, 5), quantity: 2.5 });
+  const oneOne = normalizeEvent({
+    eventId: 'e-1',
+    userId: user,
+    type: 'x',
+    occurredAt: day(0, 5),
+    quantity: 2.5,
+  });
   return shard.records([
     earlier,
     oneOne,
@@ -88,7 +98,9 @@ export const describeCrashRecoveryContract = (name: string, factory: EventStoreH
         harness.injectWriteFault({ kind: 'lostAnswer', atWrite: n });
         if ((await failureOf(() => harness.store.append(batch))) === null) break;
 
-        const later = shard.records([normalizeEvent({ eventId: 'e-9', userId: user, type: 'x', occurredAt: '2024-12-30T09:00:00Z' })]);
+        const later = shard.records([
+          normalizeEvent({ eventId: 'e-9', userId: user, type: 'x', occurredAt: '2024-12-30T09:00:00Z' }),
+        ]);
         await harness.store.append(batch.slice(0, 2));
         await harness.store.append([...batch.slice(2), ...later]);
 

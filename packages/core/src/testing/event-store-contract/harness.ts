@@ -43,7 +43,13 @@ export interface EventStoreHarness {
   /** Overwrites (or deletes, with `null`) the figures of a user-day's counters behind the store's back. */
   tamperCounter(userId: string, day: DayKey, summary: Summary | null): Promise<void>;
   /** Sets (or removes, with `null`) one counter's watermark for a shard behind the store's back. */
-  tamperWatermark(userId: string, day: DayKey, type: string, shard: string, sequence: string | null): Promise<void>;
+  tamperWatermark(
+    userId: string,
+    day: DayKey,
+    type: string,
+    shard: string,
+    sequence: string | null,
+  ): Promise<void>;
 }
 
 /** Builds a harness: called once per suite, in `beforeAll`. */
@@ -112,7 +118,9 @@ export const namespaced = (tag: string) => {
 /** A fresh number, for property runs that need a namespace each. */
 export const nextRun = (): number => namespaces++;
 
-export const event = (overrides: Partial<ActivityEvent> & Pick<ActivityEvent, 'userId' | 'eventId'>): ActivityEvent => ({
+export const event = (
+  overrides: Partial<ActivityEvent> & Pick<ActivityEvent, 'userId' | 'eventId'>,
+): ActivityEvent => ({
   type: 'track.played',
   occurredAt: '2026-03-01T12:00:00.000Z',
   quantity: 1,

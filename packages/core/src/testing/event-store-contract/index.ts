@@ -9,7 +9,13 @@ import { describeRepairContract } from './repair.js';
 export { describeAppendContract } from './append.js';
 export { describeConcurrencyContract } from './concurrency.js';
 export { describeCrashRecoveryContract } from './crash-recovery.js';
-export type { EventStoreHarness, EventStoreHarnessFactory, HeldWrite, WriteFault, WriteKind } from './harness.js';
+export type {
+  EventStoreHarness,
+  EventStoreHarnessFactory,
+  HeldWrite,
+  WriteFault,
+  WriteKind,
+} from './harness.js';
 export { describeQuarantineContract } from './quarantine.js';
 export { describeRangeContract } from './ranges.js';
 export { describeRepairContract } from './repair.js';

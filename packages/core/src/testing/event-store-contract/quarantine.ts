@@ -2,7 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { QuarantinedRecord, QuarantineReason } from '../../quarantine.js';
 import { type EventStoreHarness, type EventStoreHarnessFactory, namespaced } from './harness.js';
 
-const quarantined = (userId: string, recordId: string, reason: QuarantineReason, quarantinedAt: number): QuarantinedRecord => ({
+const quarantined = (
+  userId: string,
+  recordId: string,
+  reason: QuarantineReason,
+  quarantinedAt: number,
+): QuarantinedRecord => ({
   userId,
   eventId: `e-${recordId}`,
   reason,
@@ -77,7 +82,10 @@ export const describeQuarantineContract = (name: string, factory: EventStoreHarn
         ...quarantined(user, '9'.repeat(129), 'malformed_record', Date.now()),
         eventId: null,
         correlationId: null,
-        errors: Array.from({ length: 21 }, (_, i) => ({ path: `p${i}`.repeat(20), message: '\u{1F600}'.repeat(150) })),
+        errors: Array.from({ length: 21 }, (_, i) => ({
+          path: `p${i}`.repeat(20),
+          message: '\u{1F600}'.repeat(150),
+        })),
         payload: '\u{1F600}'.repeat(1_024),
       };
 

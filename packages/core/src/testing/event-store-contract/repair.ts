@@ -77,11 +77,17 @@ export const describeRepairContract = (name: string, factory: EventStoreHarnessF
       await store.append(testShard().records([stored]));
       await harness.tamperCounter(user, '2026-03-02', null);
 
-      const elsewhere = await store.repairCounters(user, unwrap(dayRange(Date.UTC(2026, 2, 3), Date.UTC(2026, 2, 10))));
+      const elsewhere = await store.repairCounters(
+        user,
+        unwrap(dayRange(Date.UTC(2026, 2, 3), Date.UTC(2026, 2, 10))),
+      );
       expect(elsewhere.fixed).toEqual([]);
       expect(await store.readDailyCounters(user, ALL_TIME)).toEqual([]);
 
-      const here = await store.repairCounters(user, unwrap(dayRange(Date.UTC(2026, 2, 2), Date.UTC(2026, 2, 3))));
+      const here = await store.repairCounters(
+        user,
+        unwrap(dayRange(Date.UTC(2026, 2, 2), Date.UTC(2026, 2, 3))),
+      );
       expect(here.fixed.map((d) => d.day)).toEqual(['2026-03-02']);
       await expectExact(store, user, [stored]);
     });
@@ -98,7 +104,9 @@ export const describeRepairContract = (name: string, factory: EventStoreHarnessF
 
       await store.append(shard.records([later]));
       const repair = await store.repairCounters(user, ALL_TIME);
-      expect(repair.fixed.map((d) => [d.day, d.counter?.count, d.events?.count])).toEqual([['2026-03-01', 7, 2]]);
+      expect(repair.fixed.map((d) => [d.day, d.counter?.count, d.events?.count])).toEqual([
+        ['2026-03-01', 7, 2],
+      ]);
       await expectExact(store, user, [first, later]);
 
       const next = event({ userId: user, eventId: 'e-3' });
@@ -110,21 +118,30 @@ export const describeRepairContract = (name: string, factory: EventStoreHarnessF
       const { store } = harness;
       const user = namespaced('repair-no-watermark')('u-1');
       const shard = testShard();
-      const records = shard.records([event({ userId: user, eventId: 'e-1' }), event({ userId: user, eventId: 'e-2' })]);
+      const records = shard.records([
+        event({ userId: user, eventId: 'e-1' }),
+        event({ userId: user, eventId: 'e-2' }),
+      ]);
       await store.append(records);
       await harness.tamperWatermark(user, '2026-03-01', 'track.played', shard.id, null);
 
       await store.repairCounters(user, ALL_TIME);
       await store.append(records);
 
-      await expectExact(store, user, records.map((r) => r.event));
+      await expectExact(
+        store,
+        user,
+        records.map((r) => r.event),
+      );
     });
 
     it('never counts twice while appends of the same user-day go on, and the next repair is exact', async () => {
       const { store } = harness;
       const user = namespaced('repair-concurrent')('u-1');
       const shard = testShard();
-      const events = Array.from({ length: 30 }, (_, i) => event({ userId: user, eventId: `e-${i}`, quantity: i + 1 }));
+      const events = Array.from({ length: 30 }, (_, i) =>
+        event({ userId: user, eventId: `e-${i}`, quantity: i + 1 }),
+      );
       const records = shard.records(events);
       await store.append(records.slice(0, 10));
       await harness.tamperCounter(user, '2026-03-01', inflated);
