@@ -143,7 +143,7 @@ describe('pipelineFiguresOf', () => {
     });
     expect(figures.process).toEqual({ stored: 480, duplicates: 20 });
     expect(figures.store).toEqual({ throttled: 3, unavailable: 1, failed: 0 });
-    expect(figures.rejections).toEqual({ invalid_event: 7, conflict: 1, malformed_record: 0 });
+    expect(figures.rejections).toEqual({ invalid_event: 7, conflict: 1, malformed_record: 0, unstorable: 0 });
     expect(figures.deadLetters).toEqual({ inWindow: 1, depth: 4 });
   });
 });

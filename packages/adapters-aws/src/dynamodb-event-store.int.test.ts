@@ -110,9 +110,13 @@ const recordsOf = (events: readonly ActivityEvent[]): PositionedEvent[] =>
 /** One user's records per call, as the processor stores them. */
 const appendByUser = async (store: EventStore, records: readonly PositionedEvent[]) => {
   const users = [...new Set(records.map((r) => r.event.userId))];
-  return (
-    await Promise.all(users.map((u) => store.append(records.filter((r) => r.event.userId === u))))
-  ).flat();
+  // Like the processor: every user's call settles before the delivery ends, failed or not.
+  const settled = await Promise.allSettled(
+    users.map((u) => store.append(records.filter((r) => r.event.userId === u))),
+  );
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return settled.flatMap((s) => (s.status === 'fulfilled' ? s.value : []));
 };
 
 const firstVersions = (events: readonly ActivityEvent[]) => {

@@ -103,15 +103,20 @@ export const planAppend = (entries: readonly PositionedEvent[], claims: readonly
   );
   const contributions = new Map<string, { key: CounterKey; shard: string; items: CountedItem[] }>();
   const judged = new Set<string>();
+  const contributed = new Set<string>();
   const outcomes = entries.map(({ event, position }): AppendOutcome => {
     const key = eventKeyOf(event);
     const { entry, claim } = claimOf.get(key)!;
     const first = !judged.has(key);
     judged.add(key);
     if (claim.kind === 'refused') return { kind: 'refused', message: claim.message };
-    // A key this call stored holds its first occurrence.
+    // A key this call stored holds its first occurrence, and that record is its origin.
     const stored = claim.kind === 'stored' ? entry.event : claim.stored;
-    if (first && (claim.kind === 'stored' || samePosition(claim.origin, position))) {
+    const origin = claim.kind === 'stored' ? entry.position : claim.origin;
+    // Any occurrence may be the origin's record (a call can carry a resend from another shard
+    // first); the event counts once per call.
+    if (!contributed.has(key) && samePosition(origin, position)) {
+      contributed.add(key);
       const counter = { userId: stored.userId, day: countedDayOf(stored), type: stored.type };
       const id = counterId(counter, position.shard);
       const contribution = contributions.get(id) ?? { key: counter, shard: position.shard, items: [] };

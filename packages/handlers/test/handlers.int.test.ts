@@ -73,7 +73,8 @@ describe('the Lambda handlers on the emulators', () => {
     expect(read.totals).toEqual({
       count: 2,
       quantity: 3.5,
-      byType: { 'page.read': { count: 2, quantity: 3.5 } },
+      quantityMicros: '3500000',
+      byType: { 'page.read': { count: 2, quantity: 3.5, quantityMicros: '3500000' } },
     });
     expect(read.buckets).toEqual([{ start: `${today}T00:00:00Z`, ...(read.totals as object) }]);
   });

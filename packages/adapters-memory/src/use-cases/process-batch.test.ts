@@ -44,8 +44,14 @@ const batch = (pipeline: MemoryPipeline): IncomingRecord[] =>
 describe('processBatch over the memory adapters', () => {
   it('sets aside an event the store refuses for its own content as unstorable, and stores the rest of the batch', async () => {
     const pipeline = memoryPipeline({ shardCount: 1 });
-    pipeline.store.faults.refuseEvents((e) => (e.eventId === 'e-odd' ? 'Item size has exceeded the maximum allowed size' : null));
-    await pipeline.stream.publish([envelope(event('e-1')), envelope(event('e-odd')), envelope(event('e-2', 'u-2'))]);
+    pipeline.store.faults.refuseEvents((e) =>
+      e.eventId === 'e-odd' ? 'Item size has exceeded the maximum allowed size' : null,
+    );
+    await pipeline.stream.publish([
+      envelope(event('e-1')),
+      envelope(event('e-odd')),
+      envelope(event('e-2', 'u-2')),
+    ]);
     const records = batch(pipeline);
 
     const report = await processBatch(records, pipeline.processDeps);
@@ -71,7 +77,8 @@ describe('processBatch over the memory adapters', () => {
     pipeline.store.faults.refuseEvents(() => 'One of the required keys was not given a value');
     const store = {
       ...pipeline.store,
-      quarantine: () => Promise.reject(new EventStoreError('failed', 'One of the required keys was not given a value')),
+      quarantine: () =>
+        Promise.reject(new EventStoreError('failed', 'One of the required keys was not given a value')),
     };
     await pipeline.stream.publish([envelope(event('e-1')), envelope(event('e-2', 'u-2'))]);
     const records = batch(pipeline);

@@ -145,7 +145,14 @@ export const DRILLS: readonly Drill[] = [
           const counters = await store.readDailyCounters(context.affected, context.range);
           const counter = counters.find((c) => c.day === day) ?? counters[0]!;
           const { summary } = counter;
-          await store.tamperCounter(context.affected, counter.day, { ...summary, count: summary.count + 3 });
+          // Counters are kept per type: the drift goes into the day's first type.
+          const [type, tally] = [...summary.byType][0]!;
+          const byType = new Map(summary.byType).set(type, { ...tally, count: tally.count + 3 });
+          await store.tamperCounter(context.affected, counter.day, {
+            ...summary,
+            count: summary.count + 3,
+            byType,
+          });
         },
         async remove(context) {
           const repair = await context.memory.store.repairCounters(context.affected, context.range);
