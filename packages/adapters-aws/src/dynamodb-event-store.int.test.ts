@@ -157,8 +157,8 @@ for (const { name, backend } of backends) {
           );
           harness.faults.disarm();
           if (first === null) {
-            // The fault had no write left to hit (a run may make one write fewer than the
-            // counted one, when a slow backend answers a counter write late): nothing to redeliver.
+            // The fault had no write left to hit. Under load, DynamoDB Local runs were seen making
+            // one write fewer than the counted run; why is not known yet (see the closing note).
             expect(harness.faults.writes() - sent).toBeLessThanOrEqual(afterWrites);
           } else {
             crashes++;

@@ -17,7 +17,8 @@ export interface LocalProcess {
  * the given environment on top of this one, and waits until its start-up banner names its URL.
  */
 export const startLocalProcess = async (env: Record<string, string>): Promise<LocalProcess> => {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  // The source condition, as `pnpm start` gives it: the workspace packages run from their sources, unbuilt.
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
