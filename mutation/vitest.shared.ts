@@ -6,11 +6,29 @@ import { defineConfig } from 'vitest/config';
  * `vitest.config.ts` (tests run on sources through the `source` condition), but only the tests of
  * what that run mutates, so a failing or slow test elsewhere cannot abort or slow it.
  */
+const root = fileURLToPath(new URL('..', import.meta.url));
+const PACKAGES = 'core|adapters-memory|adapters-aws|handlers|infra';
+
 export const mutationVitestConfig = (include: readonly string[]) =>
   defineConfig({
     // Stryker runs vitest inside its sandbox copy; resolve the globs from that copy's root.
-    root: fileURLToPath(new URL('..', import.meta.url)),
-    resolve: { conditions: ['source'] },
+    root,
+    resolve: {
+      conditions: ['source'],
+      // The sandbox links only the root node_modules: a package imported by name would resolve to
+      // the original sources, unmutated, and its mutants would look uncovered. Point the names at
+      // the sandbox's own sources.
+      alias: [
+        {
+          find: new RegExp(`^@activity-history/(${PACKAGES})/testing$`),
+          replacement: `${root}packages/$1/src/testing/index.ts`,
+        },
+        {
+          find: new RegExp(`^@activity-history/(${PACKAGES})$`),
+          replacement: `${root}packages/$1/src/index.ts`,
+        },
+      ],
+    },
     ssr: { resolve: { conditions: ['source'] } },
     test: {
       include: [...include],

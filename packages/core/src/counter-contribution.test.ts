@@ -94,7 +94,9 @@ describe('planAppend', () => {
   });
 
   it('needs one claim per first occurrence', () => {
-    expect(() => planAppend([at(event('e-1'), '1'), at(event('e-1'), '2')], [])).toThrow(RangeError);
+    expect(() => planAppend([at(event('e-1'), '1'), at(event('e-1'), '2')], [])).toThrow(
+      'planAppend needs one claim per first occurrence (1), got 0',
+    );
     expect(
       firstOccurrences([at(event('e-1'), '1'), at(event('e-1'), '2'), at(event('e-2'), '3')]),
     ).toHaveLength(2);
@@ -152,14 +154,16 @@ describe('expectedCounters', () => {
       { event: event('b'), origin: { shard: 's-1', sequence: '10' } },
       { event: event('c'), origin: { shard: 's-2', sequence: '3' } },
       { event: event('d', { type: 'x' }), origin: { shard: 's-1', sequence: '2' } },
+      // An origin below the highest one seen leaves the watermark where it is.
+      { event: event('e', { quantity: 0.000001 }), origin: { shard: 's-1', sequence: '8' } },
     ]);
     expect(expected).toEqual([
       {
         userId: 'u-1',
         day: '2026-03-01',
         type: 'track.played',
-        count: 3,
-        quantityMicros: 2_500_000n,
+        count: 4,
+        quantityMicros: 2_500_001n,
         watermarks: new Map([
           ['s-1', '10'],
           ['s-2', '3'],
@@ -178,6 +182,7 @@ describe('expectedCounters', () => {
 
   it('rolls per-type counters up into days, ascending, leaving empty ones out', () => {
     const days = dailyCountersOfTallies([
+      { userId: 'u', day: '2026-03-04', type: 'a', count: 1, quantityMicros: 7n },
       { userId: 'u', day: '2026-03-02', type: 'a', count: 1, quantityMicros: 5n },
       { userId: 'u', day: '2026-03-01', type: 'a', count: 2, quantityMicros: 1n },
       { userId: 'u', day: '2026-03-01', type: 'b', count: 1, quantityMicros: 2n },
@@ -198,6 +203,10 @@ describe('expectedCounters', () => {
       {
         day: '2026-03-02',
         summary: { count: 1, quantityMicros: 5n, byType: new Map([['a', { count: 1, quantityMicros: 5n }]]) },
+      },
+      {
+        day: '2026-03-04',
+        summary: { count: 1, quantityMicros: 7n, byType: new Map([['a', { count: 1, quantityMicros: 7n }]]) },
       },
     ]);
   });

@@ -15,7 +15,10 @@ describe('stream positions', () => {
   it('refuses what is not a decimal sequence number', () => {
     expect(() => sequenceKey('')).toThrow(RangeError);
     expect(() => sequenceKey('12a')).toThrow(/decimal digits/);
-    expect(() => sequenceKey('1'.repeat(1000))).toThrow(RangeError);
+    expect(() => sequenceKey('1'.repeat(1000))).toThrow(
+      `a stream sequence number is decimal digits, got "${'1'.repeat(40)}"`,
+    );
+    expect(sequenceKey('1'.repeat(999))).toBe(`999${'1'.repeat(999)}`);
   });
 
   it('orders sequence numbers by value', () => {
