@@ -9,6 +9,7 @@ import {
   type CounterTally,
   compareSequences,
   counterDrift,
+  createWriteFaults,
   type DailyCounter,
   type DayKey,
   type DayRange,
@@ -20,6 +21,7 @@ import {
   type ExpectedCounter,
   expectedCounters,
   firstOccurrences,
+  type HeldWrite,
   incrementOf,
   occurredAtMs,
   type PositionedEvent,
@@ -29,6 +31,8 @@ import {
   type Summary,
   settleAll,
   uncounted,
+  type WriteFault,
+  type WriteKind,
 } from '@activity-history/core';
 import { systemClock } from './clock.js';
 
@@ -43,32 +47,9 @@ export interface MemoryEventStoreOptions {
   readonly quarantineRetentionMs?: number;
 }
 
-/** What a store write is for: the claim of an event's key, a counter, a quarantined record. */
-export type WriteKind = 'claim' | 'counter' | 'quarantine';
-
-/**
- * A fault of the writes that follow, counted from 0 when armed:
- * - `crash`: the process dies after `afterWrites` writes: every later write fails, unapplied,
- *   until the fault is cleared;
- * - `lostAnswer`: write `atWrite` is applied, but its answer is lost (the caller sees a failure);
- * - `failOne`: write `atWrite` fails unapplied; the writes after it succeed.
- */
-export type WriteFault =
-  | { readonly kind: 'crash'; readonly afterWrites: number }
-  | { readonly kind: 'lostAnswer'; readonly atWrite: number }
-  | { readonly kind: 'failOne'; readonly atWrite: number };
-
-/** A write held back before it reaches the store: a zombie whose request lands late. */
-export interface HeldWrite {
-  /** Resolves when the write has reached the hold. */
-  readonly reached: Promise<void>;
-  /** Lets the write through. */
-  release(): void;
-}
-
 /** The store's fault switches: each one turns later operations into the failures a real store has. */
 export interface EventStoreFaults {
-  /** Arms a write fault (see {@link WriteFault}); it replaces one armed before. */
+  /** Arms a write fault (see core's `WriteFault`); it replaces one armed before. */
   injectWriteFault(fault: WriteFault): void;
   /** Disarms the write fault, leaving throttling and holds as they are. */
   disarmWriteFault(): void;
@@ -127,6 +108,15 @@ const inRange = (ms: number, range: DayRange): boolean => ms >= range.from && ms
 
 const counterId = (day: DayKey, type: string): string => `${day}#${type}`;
 
+const emptyCounter = (day: DayKey, type: string): CounterState => ({
+  day,
+  type,
+  count: 0,
+  quantityMicros: 0n,
+  version: 0,
+  watermarks: new Map(),
+});
+
 /** Calls in flight at once within one store call, as a real store's client would keep. */
 const PARALLEL_WRITES = 8;
 /** Attempts at one counter while other writers keep moving it; then the append is retried. */
@@ -157,10 +147,11 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
   const quarantined = new Map<string, Map<string, QuarantineEntry>>();
   let writeCount = 0;
   let quarantineSeq = 0;
-  let fault: { readonly armed: WriteFault; seen: number } | null = null;
   let refusal: ((event: ActivityEvent) => string | null) | null = null;
   let throttle: number | 'always' = 0;
-  const holds = new Map<WriteKind, { gate: Promise<void>; arrive: () => void; release: () => void }>();
+  const writeFaults = createWriteFaults(
+    (what) => new EventStoreError('unavailable', `injected fault: ${what}`),
+  );
 
   const within = <V>(map: Map<string, Map<string, V>>, userId: string): Map<string, V> => {
     let inner = map.get(userId);
@@ -171,29 +162,15 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
     return inner;
   };
 
-  const injected = (what: string) => new EventStoreError('unavailable', `injected fault: ${what}`);
-
   /** Every write passes here: faults and holds act between writes, as on a real connection. */
-  const write = async <T>(kind: WriteKind, apply: () => T): Promise<T> => {
-    const hold = holds.get(kind);
-    if (hold !== undefined) {
-      holds.delete(kind);
-      hold.arrive();
-      await hold.gate;
-    }
-    const index = fault === null ? -1 : fault.seen++;
-    const armed = fault?.armed;
-    if (armed?.kind === 'crash' && index >= armed.afterWrites)
-      throw injected(`crashed after ${armed.afterWrites} writes`);
-    if (armed?.kind === 'failOne' && index === armed.atWrite) throw injected(`write ${index} failed`);
-    const result = apply();
-    writeCount++;
-    // A real store answers each write asynchronously: yielding lets concurrent calls interleave here.
-    await Promise.resolve();
-    if (armed?.kind === 'lostAnswer' && index === armed.atWrite)
-      throw injected(`the answer to write ${index} was lost`);
-    return result;
-  };
+  const write = <T>(kind: WriteKind, apply: () => T): Promise<T> =>
+    writeFaults.run(kind, async () => {
+      const result = apply();
+      writeCount++;
+      // A real store answers each write asynchronously: yielding lets concurrent calls interleave here.
+      await Promise.resolve();
+      return result;
+    });
 
   const checkThrottle = (operation: string): void => {
     if (throttle === 'always' || throttle > 0) {
@@ -231,14 +208,7 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
         const counter = counterOf(userId, day, type);
         const mark = counter?.watermarks.get(shard);
         if (mark !== undefined && compareSequences(mark, increment.first) >= 0) return mark;
-        const state = counter ?? {
-          day,
-          type,
-          count: 0,
-          quantityMicros: 0n,
-          version: 0,
-          watermarks: new Map(),
-        };
+        const state = counter ?? emptyCounter(day, type);
         state.count += increment.count;
         state.quantityMicros += increment.quantityMicros;
         state.version++;
@@ -387,21 +357,14 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
       }
       for (const [type, tally] of summary?.byType ?? []) {
         if (!mine.has(counterId(day, type))) {
-          mine.set(counterId(day, type), { day, type, ...tally, version: 1, watermarks: new Map() });
+          mine.set(counterId(day, type), { ...emptyCounter(day, type), ...tally, version: 1 });
         }
       }
     },
 
     async tamperWatermark(userId, day, type, shard, sequence) {
       const mine = within(counters, userId);
-      const counter = mine.get(counterId(day, type)) ?? {
-        day,
-        type,
-        count: 0,
-        quantityMicros: 0n,
-        version: 0,
-        watermarks: new Map(),
-      };
+      const counter = mine.get(counterId(day, type)) ?? emptyCounter(day, type);
       if (sequence === null) counter.watermarks.delete(shard);
       else counter.watermarks.set(shard, sequence);
       counter.version++;
@@ -411,27 +374,12 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
     writes: () => writeCount,
 
     faults: {
-      injectWriteFault(armed) {
-        fault = { armed, seen: 0 };
-      },
-      disarmWriteFault() {
-        fault = null;
-      },
+      injectWriteFault: writeFaults.inject,
+      disarmWriteFault: writeFaults.disarm,
       crashAfterWrites(n) {
-        fault = { armed: { kind: 'failOne', atWrite: Math.max(0, Math.floor(n)) }, seen: 0 };
+        writeFaults.inject({ kind: 'failOne', atWrite: Math.max(0, Math.floor(n)) });
       },
-      holdNextWrite(kind) {
-        let arrive = () => {};
-        let release = () => {};
-        const reached = new Promise<void>((resolve) => {
-          arrive = resolve;
-        });
-        const gate = new Promise<void>((resolve) => {
-          release = resolve;
-        });
-        holds.set(kind, { gate, arrive, release });
-        return { reached, release };
-      },
+      holdNextWrite: writeFaults.hold,
       refuseEvents(reason) {
         refusal = reason;
       },
@@ -439,11 +387,9 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
         throttle = mode === 'off' ? 0 : mode;
       },
       clear() {
-        fault = null;
+        writeFaults.clear();
         refusal = null;
         throttle = 0;
-        for (const hold of holds.values()) hold.release();
-        holds.clear();
       },
     },
   };

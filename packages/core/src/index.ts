@@ -180,3 +180,10 @@ export {
   publishWithRetry,
   type RetryPolicy,
 } from './use-cases/publish-with-retry.js';
+export {
+  createWriteFaults,
+  type HeldWrite,
+  type WriteFault,
+  type WriteFaults,
+  type WriteKind,
+} from './write-faults.js';

@@ -1,5 +1,12 @@
-import type { DayKey, Summary } from '@activity-history/core';
-import { sequenceKey } from '@activity-history/core';
+import {
+  createWriteFaults,
+  type DayKey,
+  type HeldWrite,
+  type Summary,
+  sequenceKey,
+  type WriteFault,
+  type WriteKind,
+} from '@activity-history/core';
 import {
   type AttributeValue,
   DeleteItemCommand,
@@ -11,34 +18,25 @@ import { counterBounds, counterKey, keyOf, userKey, watermarkAttribute } from '.
 
 const WRITE_COMMANDS = /^(Put|Update|Delete|BatchWrite|TransactWrite)(Item|Items)?Command$/;
 
-/** What a store write is for, read from the key it writes. */
-export type DynamoDbWriteKind = 'claim' | 'counter' | 'quarantine';
-
-/** A fault of the write requests that follow, counted from 0 when armed (see {@link injectDynamoDbFaults}). */
-export type DynamoDbWriteFault =
-  | { readonly kind: 'crash'; readonly afterWrites: number }
-  | { readonly kind: 'lostAnswer'; readonly atWrite: number }
-  | { readonly kind: 'failOne'; readonly atWrite: number };
-
 /** Fault switches on a DynamoDB client, see {@link injectDynamoDbFaults}. */
 export interface DynamoDbFaults {
-  /** Arms a write fault; it replaces one armed before. */
-  injectWriteFault(fault: DynamoDbWriteFault): void;
+  /** Arms a write fault (core's `WriteFault`); it replaces one armed before. */
+  injectWriteFault(fault: WriteFault): void;
   /** Disarms the write fault. */
   disarm(): void;
   /** Holds the next write request of a kind until released: a zombie whose request lands late. */
-  holdNextWrite(kind: DynamoDbWriteKind): { readonly reached: Promise<void>; release(): void };
+  holdNextWrite(kind: WriteKind): HeldWrite;
   /** Write requests sent through the client so far. */
   writes(): number;
 }
 
-const kindOf = (input: { Item?: Record<string, AttributeValue>; Key?: Record<string, AttributeValue> }) => {
+const kindOf = (input: {
+  Item?: Record<string, AttributeValue>;
+  Key?: Record<string, AttributeValue>;
+}): WriteKind => {
   const sk = (input.Item ?? input.Key)?.sk?.S ?? '';
   return sk.startsWith('C#') ? 'counter' : sk.startsWith('Q#') ? 'quarantine' : 'claim';
 };
-
-const lostConnection = (what: string) =>
-  Object.assign(new Error(`injected fault: ${what}`), { code: 'ECONNRESET' });
 
 /**
  * Adds fault switches to a DynamoDB client (and every document client over it) through the SDK's
@@ -55,51 +53,24 @@ const lostConnection = (what: string) =>
  * ```
  */
 export const injectDynamoDbFaults = (client: DynamoDBClient): DynamoDbFaults => {
-  let fault: { readonly armed: DynamoDbWriteFault; seen: number } | null = null;
+  const faults = createWriteFaults((what) =>
+    Object.assign(new Error(`injected fault: ${what}`), { code: 'ECONNRESET' }),
+  );
   let writes = 0;
-  const holds = new Map<DynamoDbWriteKind, { gate: Promise<void>; arrive: () => void }>();
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (!WRITE_COMMANDS.test(context.commandName ?? '')) return next(args);
-      const kind = kindOf(args.input as Parameters<typeof kindOf>[0]);
-      const hold = holds.get(kind);
-      if (hold !== undefined) {
-        holds.delete(kind);
-        hold.arrive();
-        await hold.gate;
-      }
-      const index = fault === null ? -1 : fault.seen++;
-      const armed = fault?.armed;
-      if (armed?.kind === 'crash' && index >= armed.afterWrites)
-        throw lostConnection(`crashed after ${armed.afterWrites} writes`);
-      if (armed?.kind === 'failOne' && index === armed.atWrite) throw lostConnection(`write ${index} failed`);
-      writes++;
-      if (armed?.kind !== 'lostAnswer' || index !== armed.atWrite) return next(args);
-      // The request reaches the table, whatever it answers; the caller hears only a lost connection.
-      await next(args).catch(() => undefined);
-      throw lostConnection(`the answer to write ${index} was lost`);
+      return faults.run(kindOf(args.input as Parameters<typeof kindOf>[0]), () => {
+        writes++;
+        return next(args);
+      });
     },
     { step: 'initialize', name: 'activityHistoryFaultInjection' },
   );
   return {
-    injectWriteFault(armed) {
-      fault = { armed, seen: 0 };
-    },
-    disarm() {
-      fault = null;
-    },
-    holdNextWrite(kind) {
-      let arrive = () => {};
-      let release = () => {};
-      const reached = new Promise<void>((resolve) => {
-        arrive = resolve;
-      });
-      const gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      holds.set(kind, { gate, arrive });
-      return { reached, release };
-    },
+    injectWriteFault: faults.inject,
+    disarm: faults.disarm,
+    holdNextWrite: faults.hold,
     writes: () => writes,
   };
 };

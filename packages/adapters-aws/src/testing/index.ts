@@ -18,8 +18,6 @@ export { type BareEventLog, createBareEventLog } from './bare-event-log.js';
 export { type CapacityMeter, type CapacityReading, meterDynamoDb } from './capacity-meter.js';
 export {
   type DynamoDbFaults,
-  type DynamoDbWriteFault,
-  type DynamoDbWriteKind,
   injectDynamoDbFaults,
   tamperDynamoDbCounter,
   tamperDynamoDbWatermark,

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { conflictingVariantArb, duplicateInputArb, normalizeEvent, validEventArb } from '../arbitraries.js';
 import {
   ALL_TIME,
-  type EventStoreHarness,
   type EventStoreHarnessFactory,
   event,
   expectExact,
   firstVersions,
+  harnessFor,
   kinds,
   namespaced,
   nextRun,
@@ -27,11 +27,7 @@ import {
  */
 export const describeAppendContract = (name: string, factory: EventStoreHarnessFactory): void => {
   describe(`EventStore contract (append): ${name}`, () => {
-    let harness: EventStoreHarness;
-    beforeAll(async () => {
-      harness = await factory();
-      return () => harness.cleanup();
-    });
+    const harness = harnessFor(factory);
 
     it('reports new, then duplicate for a resend, then conflict carrying the stored version', async () => {
       const { store } = harness;

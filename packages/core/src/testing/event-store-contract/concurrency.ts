@@ -1,11 +1,11 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ALL_TIME,
-  type EventStoreHarness,
   type EventStoreHarnessFactory,
   event,
   expectExact,
   failureOf,
+  harnessFor,
   namespaced,
   testShard,
   userBatch,
@@ -23,11 +23,7 @@ import {
  */
 export const describeConcurrencyContract = (name: string, factory: EventStoreHarnessFactory): void => {
   describe(`EventStore contract (concurrency): ${name}`, () => {
-    let harness: EventStoreHarness;
-    beforeAll(async () => {
-      harness = await factory();
-      return () => harness.cleanup();
-    });
+    const harness = harnessFor(factory);
 
     it('a zombie whose counter write lands after the redelivery counted nothing twice', async () => {
       const { store } = harness;

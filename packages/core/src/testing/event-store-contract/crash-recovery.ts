@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventStoreError } from '../../errors.js';
 import type { PositionedEvent } from '../../ports/event-store.js';
 import { normalizeEvent, writeInstant } from '../arbitraries.js';
@@ -8,6 +8,7 @@ import {
   expectExact,
   failureOf,
   firstVersions,
+  harnessFor,
   namespaced,
   type TestShard,
   testShard,
@@ -58,11 +59,7 @@ const FAULTS: readonly { readonly name: string; readonly at: (n: number) => Writ
  */
 export const describeCrashRecoveryContract = (name: string, factory: EventStoreHarnessFactory): void => {
   describe(`EventStore contract (crash recovery): ${name}`, () => {
-    let harness: EventStoreHarness;
-    beforeAll(async () => {
-      harness = await factory();
-      return () => harness.cleanup();
-    });
+    const harness = harnessFor(factory);
 
     for (const fault of FAULTS) {
       it(`${fault.name}, at any write: the redelivery leaves everything exact`, async () => {

@@ -1,32 +1,13 @@
-import { expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import type { ActivityEvent } from '../../activity-event.js';
 import { counterDrift, dailyCountersOf, type Summary } from '../../activity-summary.js';
 import { type DayRange, dayRange } from '../../day-range.js';
 import type { EventStore, PositionedEvent } from '../../ports/event-store.js';
 import { DAY_MS, type DayKey } from '../../time-bucket.js';
+import type { HeldWrite, WriteFault, WriteKind } from '../../write-faults.js';
 import { ARBITRARY_NOW } from '../arbitraries.js';
 
-/** What a store write is for: the claim of an event's key, a counter, a quarantined record. */
-export type WriteKind = 'claim' | 'counter' | 'quarantine';
-
-/**
- * A fault of the writes of the next append, counted from 0:
- * - `crash`: the process dies after `afterWrites` writes: every later write fails, unapplied;
- * - `lostAnswer`: write `atWrite` is applied, but its answer is lost (the caller sees a failure);
- * - `failOne`: write `atWrite` fails unapplied; the writes after it succeed.
- */
-export type WriteFault =
-  | { readonly kind: 'crash'; readonly afterWrites: number }
-  | { readonly kind: 'lostAnswer'; readonly atWrite: number }
-  | { readonly kind: 'failOne'; readonly atWrite: number };
-
-/** A write held back before it reaches the store: a zombie whose request lands late. */
-export interface HeldWrite {
-  /** Resolves when the write has reached the hold. */
-  readonly reached: Promise<void>;
-  /** Lets the write through. */
-  release(): void;
-}
+export type { HeldWrite, WriteFault, WriteKind };
 
 /**
  * What the event store contract suites need from an adapter. Every capability is required: a
@@ -54,6 +35,24 @@ export interface EventStoreHarness {
 
 /** Builds a harness: called once per suite, in `beforeAll`. */
 export type EventStoreHarnessFactory = () => Promise<EventStoreHarness>;
+
+/**
+ * The harness of one suite: built before its tests and cleaned up after them. The object it
+ * returns stands for the harness once built (suites are collected before `beforeAll` runs).
+ */
+export const harnessFor = (factory: EventStoreHarnessFactory): EventStoreHarness => {
+  let built: EventStoreHarness | undefined;
+  beforeAll(async () => {
+    built = await factory();
+    return () => built?.cleanup();
+  });
+  return new Proxy({} as EventStoreHarness, {
+    get: (_, name: keyof EventStoreHarness) => {
+      if (built === undefined) throw new Error('the harness is used before its suite started');
+      return built[name];
+    },
+  });
+};
 
 /** Every day the generated events can fall on. */
 export const ALL_TIME: DayRange = unwrap(dayRange(Date.UTC(2000, 0, 1), ARBITRARY_NOW + DAY_MS));

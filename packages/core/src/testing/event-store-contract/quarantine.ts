@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { QuarantinedRecord, QuarantineReason } from '../../quarantine.js';
-import { type EventStoreHarness, type EventStoreHarnessFactory, namespaced } from './harness.js';
+import { type EventStoreHarnessFactory, harnessFor, namespaced } from './harness.js';
 
 const quarantined = (
   userId: string,
@@ -29,11 +29,7 @@ const quarantined = (
  */
 export const describeQuarantineContract = (name: string, factory: EventStoreHarnessFactory): void => {
   describe(`EventStore contract (quarantine): ${name}`, () => {
-    let harness: EventStoreHarness;
-    beforeAll(async () => {
-      harness = await factory();
-      return () => harness.cleanup();
-    });
+    const harness = harnessFor(factory);
 
     it("returns a user's quarantined records newest first, at most `limit`", async () => {
       const { store } = harness;

@@ -1,13 +1,13 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActivityEvent } from '../../activity-event.js';
 import { dayRange } from '../../day-range.js';
 import { DAY_MS } from '../../time-bucket.js';
 import {
   ALL_TIME,
-  type EventStoreHarness,
   type EventStoreHarnessFactory,
   event,
   expectExact,
+  harnessFor,
   namespaced,
   testShard,
   unwrap,
@@ -24,11 +24,7 @@ import {
  */
 export const describeRangeContract = (name: string, factory: EventStoreHarnessFactory): void => {
   describe(`EventStore contract (ranges): ${name}`, () => {
-    let harness: EventStoreHarness;
-    beforeAll(async () => {
-      harness = await factory();
-      return () => harness.cleanup();
-    });
+    const harness = harnessFor(factory);
 
     it('returns the days and events of [from, to) only, counters in ascending day order', async () => {
       const { store } = harness;

@@ -1,12 +1,12 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Summary } from '../../activity-summary.js';
 import { dayRange } from '../../day-range.js';
 import {
   ALL_TIME,
-  type EventStoreHarness,
   type EventStoreHarnessFactory,
   event,
   expectExact,
+  harnessFor,
   namespaced,
   testShard,
   unwrap,
@@ -30,11 +30,7 @@ const inflated: Summary = {
  */
 export const describeRepairContract = (name: string, factory: EventStoreHarnessFactory): void => {
   describe(`EventStore contract (repair): ${name}`, () => {
-    let harness: EventStoreHarness;
-    beforeAll(async () => {
-      harness = await factory();
-      return () => harness.cleanup();
-    });
+    const harness = harnessFor(factory);
 
     it('reports nothing and changes nothing when the counters are right', async () => {
       const { store } = harness;
