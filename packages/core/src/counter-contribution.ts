@@ -270,7 +270,6 @@ export const dailyCountersOfTallies = (tallies: Iterable<CounterTally>): DailyCo
     });
     days.set(tally.day, day);
   }
-  return [...days.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([day, summary]) => ({ day, summary }));
+  // Day keys are ISO dates: text order is time order.
+  return [...days.keys()].sort().map((day) => ({ day, summary: days.get(day)! }));
 };

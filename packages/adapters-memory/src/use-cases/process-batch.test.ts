@@ -4,6 +4,7 @@ import {
   dayRange,
   EventStoreError,
   type IncomingRecord,
+  type MetricSample,
   type PositionedEvent,
   processBatch,
   type StreamEnvelope,
@@ -70,6 +71,75 @@ describe('processBatch over the memory adapters', () => {
       { path: '', message: 'the store refused this event: Item size has exceeded the maximum allowed size' },
     ]);
     expect(kept?.recordId).toBe(records[1]!.recordId);
+  });
+
+  it('reports what became of every record, and records the figures of the batch, none of them empty', async () => {
+    const pipeline = memoryPipeline({ shardCount: 1 });
+    await pipeline.stream.publish([envelope(event('e-1')), envelope(event('e-2', 'u-bad'))]);
+    await processBatch(batch(pipeline), pipeline.processDeps);
+    await pipeline.stream.publish([
+      envelope(event('e-1')),
+      envelope(event('e-1', 'u-1', { quantity: 5 })),
+      envelope(event('e-3', 'u-bad')),
+    ]);
+    const records = batch(pipeline).slice(2);
+    const samples: MetricSample[] = [];
+    const store = {
+      ...pipeline.store,
+      append: (events: readonly PositionedEvent[]) =>
+        events.some((e) => e.event.userId === 'u-bad')
+          ? Promise.reject(new EventStoreError('throttled', 'ProvisionedThroughputExceeded'))
+          : pipeline.store.append(events),
+    };
+
+    const report = await processBatch(records, {
+      ...pipeline.processDeps,
+      store,
+      metrics: { record: (sample) => samples.push(sample), flush: async () => {} },
+    });
+
+    expect(report.records.map((r) => [r.eventId, r.outcome, r.reason])).toEqual([
+      ['e-1', 'duplicate', null],
+      ['e-1', 'quarantined', 'conflict'],
+      ['e-3', 'retry', null],
+    ]);
+    const [conflict] = await pipeline.store.readQuarantine('u-1', 1);
+    expect(conflict?.errors).toEqual([
+      {
+        path: 'eventId',
+        message: 'event e-1 was stored before with different content; the first version stands',
+      },
+    ]);
+    expect(samples.map((s) => s.kind).sort()).toEqual([
+      'duplicates',
+      'rejected',
+      'retriedRecords',
+      'storeFailures',
+      'streamLag',
+    ]);
+    expect(samples).toContainEqual({ kind: 'duplicates', count: 1 });
+    expect(samples).toContainEqual({ kind: 'rejected', stage: 'process', reason: 'conflict', count: 1 });
+    expect(samples).toContainEqual({ kind: 'retriedRecords', count: 1 });
+  });
+
+  it('retries quarantined records too when the quarantine write fails, and records no figures for an empty batch', async () => {
+    const pipeline = memoryPipeline({ shardCount: 1 });
+    pipeline.stream.appendRaw('u-1', text('{"not":"an event"'));
+    const records = batch(pipeline);
+    const store = {
+      ...pipeline.store,
+      quarantine: () => Promise.reject(new EventStoreError('throttled', 'slow down')),
+    };
+    const samples: MetricSample[] = [];
+    const metrics = { record: (sample: MetricSample) => samples.push(sample), flush: async () => {} };
+
+    const report = await processBatch(records, { ...pipeline.processDeps, store, metrics });
+    expect(report.records.map((r) => r.outcome)).toEqual(['retry']);
+    expect(report.retry).toEqual([records[0]!.recordId]);
+
+    samples.length = 0;
+    await processBatch([], { ...pipeline.processDeps, metrics });
+    expect(samples).toEqual([]);
   });
 
   it('retries, never quarantines, what the store refuses when it refuses every write (systemic)', async () => {
