@@ -1,0 +1,139 @@
+/**
+ * The process function at AWS-like latency: the built `process` bundle in a process of its own
+ * handles 500-record batches over 1,000 users against dynalite behind a proxy that holds every
+ * request L ms (L = 0, 20, 40) and counts requests and capacity. The slope of batch time over L
+ * is the batch's critical path in sequential round trips; the CPU per event is the bundle
+ * process's own; the projection at 5 ms per request is 500 / (critical path x 5 ms + CPU per
+ * batch). Baselines from the same run: one round trip, a shard's 1,000 records/s, and one bare
+ * PutItem per event through the same SDK.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { bundle, bundlePaths } from '../packages/handlers/scripts/bundle.js';
+import type { BenchFigure, BenchSuite } from './kit.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const LATENCIES = [0, 20, 40];
+const BATCHES = 4;
+const RECORDS = 500;
+const TABLE = 'bench-latency';
+
+const firstLine = (child: ChildProcess): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`${child.spawnargs.join(' ')} exited ${code}`)));
+  });
+
+const tsx = (script: string, args: readonly string[], env: Record<string, string> = {}) =>
+  spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(here, script), ...args], {
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+
+interface Run {
+  readonly times: number[];
+  readonly cpuUsPerEvent: number;
+  readonly bareCpuUsPerEvent: number;
+}
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+
+const suite: BenchSuite = {
+  name: 'process function at AWS-like latency: critical path, CPU per event, capacity (built bundle, dynalite behind a delaying proxy)',
+  async run(): Promise<readonly BenchFigure[]> {
+    const dir = await mkdtemp(join(tmpdir(), 'bench-process-'));
+    const outfile = join(dir, 'process', 'index.mjs');
+    await bundle({ entryPoint: bundlePaths('process').entryPoint }, outfile);
+    const backend = tsx('latency/backend.ts', [TABLE, ...LATENCIES.map(String)]);
+    try {
+      const { proxies, direct } = JSON.parse(await firstLine(backend)) as {
+        proxies: Record<string, string>;
+        direct: string;
+      };
+      const runs = new Map<number, Run>();
+      for (const latency of LATENCIES) {
+        const proxy = proxies[String(latency)]!;
+        await fetch(`${proxy}/__reset`, { method: 'POST' });
+        const child = tsx('latency/run-bundle.ts', [outfile, String(BATCHES), `L${latency}`], {
+          AWS_ENDPOINT_URL_DYNAMODB: proxy,
+          BARE_ENDPOINT: direct,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          ACTIVITY_TABLE_NAME: TABLE,
+          ACTIVITY_STREAM_NAME: 'bench-latency',
+          LOG_LEVEL: 'silent',
+          POWERTOOLS_METRICS_DISABLED: 'true',
+        });
+        const lines: string[] = [];
+        createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
+        await new Promise<void>((resolve, reject) =>
+          child.once('exit', (code) =>
+            code === 0 ? resolve() : reject(new Error(`the bundle run exited ${code}`)),
+          ),
+        );
+        runs.set(latency, JSON.parse(lines.filter((l) => l.startsWith('{"times"')).at(-1)!) as Run);
+      }
+      const stats = (await (await fetch(`${proxies['0']}/__stats`)).json()) as {
+        requests: Record<string, number>;
+        writeUnits: number;
+        readUnits: number;
+      };
+      const at = (latency: number) => median(runs.get(latency)!.times);
+      const criticalPath = (at(40) - at(0)) / 40;
+      const { cpuUsPerEvent, bareCpuUsPerEvent } = runs.get(0)!;
+      const projected = RECORDS / ((criticalPath * 5 + (cpuUsPerEvent * RECORDS) / 1000) / 1000);
+      // The L=0 run stored its warm-up batch too: capacity per event over every stored event.
+      const events = (BATCHES + 1) * RECORDS;
+      process.stdout.write(
+        `  (batch ms at L=0/20/40: ${LATENCIES.map((l) => at(l).toFixed(0)).join('/')}; requests at L=0: ${JSON.stringify(stats.requests)})\n`,
+      );
+      return [
+        {
+          subject:
+            'critical path of one 500-record batch over 1,000 users (slope of batch time over request latency)',
+          baseline: 'one round trip',
+          subjectValue: criticalPath,
+          baselineValue: 1,
+          unit: 'round trips',
+          goal: { max: 8 },
+        },
+        {
+          subject: 'process bundle, events/s per invocation projected at 5 ms per store request',
+          baseline: "a shard's write limit",
+          subjectValue: projected,
+          baselineValue: 1_000,
+          unit: 'events/s',
+          goal: { min: 5 },
+        },
+        {
+          subject: 'process bundle CPU per event (SDK work included)',
+          baseline: 'one bare PutItem per event through the same SDK',
+          subjectValue: cpuUsPerEvent,
+          baselineValue: bareCpuUsPerEvent,
+          unit: 'us/event',
+          goal: { max: 120 / bareCpuUsPerEvent },
+        },
+        {
+          subject:
+            'write units per stored event, 500-record batches over 1,000 users (refused conditional writes charged)',
+          baseline: 'a bare PutItem per event',
+          subjectValue: stats.writeUnits / events,
+          baselineValue: 1,
+          unit: 'WCU/event',
+          goal: { max: 2 },
+        },
+      ];
+    } finally {
+      backend.stdin!.end();
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+export default suite;
