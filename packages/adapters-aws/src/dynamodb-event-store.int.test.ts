@@ -9,7 +9,12 @@ import {
   processBatch,
 } from '@activity-history/core';
 import { describeEventStoreContract, type EventStoreHarness } from '@activity-history/core/testing';
-import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDynamoDbClients } from './aws-clients.js';
 import { createDynamoDbEventStore } from './dynamodb-event-store.js';
@@ -61,6 +66,8 @@ const harnessOn = async (backend: () => Promise<RunningEmulator>) => {
   };
   return {
     store,
+    /** The store without the disarming wrapper, for a delivery of several appends under one fault. */
+    inner,
     client,
     faults,
     cleanup: async () => client.destroy(),
@@ -144,32 +151,31 @@ for (const { name, backend } of backends) {
       try {
         // How many write requests one clean delivery makes: the crash points to try are all of them.
         const before = harness.faults.writes();
-        await appendByUser(harness.store, recordsOf(workload(`count${runs++}`)));
+        await appendByUser(harness.inner, recordsOf(workload(`count${runs++}`)));
         const writes = harness.faults.writes() - before;
         let crashes = 0;
         for (let afterWrites = 0; afterWrites < writes; afterWrites++) {
           const records = recordsOf(workload(`crash${runs++}`));
           const sent = harness.faults.writes();
           harness.faults.injectWriteFault({ kind: 'crash', afterWrites });
-          const first = await appendByUser(harness.store, records).then(
+          const first = await appendByUser(harness.inner, records).then(
             () => null,
             (error: unknown) => error,
           );
           harness.faults.disarm();
           if (first === null) {
-            // The fault had no write left to hit. Under load, DynamoDB Local runs were seen making
-            // one write fewer than the counted run; why is not known yet (see the closing note).
+            // The fault had no write left to hit: this delivery made fewer writes than the counted one.
             expect(harness.faults.writes() - sent).toBeLessThanOrEqual(afterWrites);
           } else {
             crashes++;
             expect(first).toBeInstanceOf(EventStoreError);
             expect((first as EventStoreError).failure).toBe('unavailable');
           }
-          const redelivered = await appendByUser(harness.store, records);
+          const redelivered = await appendByUser(harness.inner, records);
           expect(redelivered.filter((o) => o.kind === 'conflict')).toHaveLength(1);
           await expectExactModel(harness.store, firstVersions(records.map((r) => r.event)));
         }
-        expect(crashes).toBeGreaterThanOrEqual(writes - 1);
+        expect(crashes).toBe(writes);
       } finally {
         await harness.cleanup();
       }
@@ -270,6 +276,72 @@ for (const { name, backend } of backends) {
         };
         await harness.store.append(recordsOf([stored]));
         expect(await harness.store.readEvents(user, ALL_TIME)).toEqual([stored]);
+      } finally {
+        await harness.cleanup();
+      }
+    });
+
+    it('repairs counters that agree with their events without a write, and rewrites a foreign one', async () => {
+      const harness = await harnessOn(backend);
+      try {
+        const user = `repair-quiet${runs++}.u-1`;
+        const records = recordsOf([
+          event(user, 'e-1', '2026-03-01T10:00:00Z'),
+          event(user, 'e-2', '2026-03-02T10:00:00Z'),
+        ]);
+        await harness.store.append(records);
+        const before = harness.faults.writes();
+
+        expect((await harness.store.repairCounters(user, ALL_TIME)).fixed).toEqual([]);
+        expect(harness.faults.writes()).toBe(before);
+
+        // A counter item some other tool wrote: figures right, no version, no watermark.
+        await harness.client.send(
+          new PutItemCommand({
+            TableName: TABLE,
+            Item: {
+              pk: { S: `U#${user}` },
+              sk: { S: 'C#2026-03-01#track.played' },
+              n: { N: '1' },
+              q: { N: '1000000' },
+            },
+          }),
+        );
+        await harness.store.repairCounters(user, ALL_TIME);
+        await harness.store.append(records);
+        await expectExactModel(
+          harness.store,
+          records.map((r) => r.event),
+        );
+      } finally {
+        await harness.cleanup();
+      }
+    });
+
+    it('writes the TTL of a quarantined record as epoch seconds of its expiry', async () => {
+      const harness = await harnessOn(backend);
+      try {
+        const userId = `ttl-raw${runs++}.u-1`;
+        const quarantinedAt = Date.UTC(2026, 2, 1, 0, 0, 0, 500);
+        await harness.store.quarantine([
+          {
+            userId,
+            eventId: 'e-1',
+            reason: 'conflict',
+            errors: [],
+            payload: '{}',
+            quarantinedAt,
+            recordId: '7',
+            correlationId: 'c',
+          },
+        ]);
+        const { Item } = await harness.client.send(
+          new GetItemCommand({
+            TableName: TABLE,
+            Key: { pk: { S: `U#${userId}` }, sk: { S: 'Q#conflict#7' } },
+          }),
+        );
+        expect(Item?.expiresAt).toEqual({ N: String(Math.ceil((quarantinedAt + 30 * 86_400_000) / 1000)) });
       } finally {
         await harness.cleanup();
       }

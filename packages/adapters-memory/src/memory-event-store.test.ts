@@ -94,6 +94,19 @@ describe('memory event store', () => {
     expect((await store.readEvents('u-1', ALL)).map((e) => e.eventId)).toEqual(['e-1']);
   });
 
+  it('repairs counters that agree with their events, watermarks included, without a write', async () => {
+    const store = createMemoryEventStore();
+    await store.append(records([event('e-1'), event('e-2', '2026-03-02T00:00:00.000Z')]));
+    const before = store.writes();
+
+    expect((await store.repairCounters('u-1', ALL)).fixed).toEqual([]);
+    expect(store.writes()).toBe(before);
+
+    await store.tamperWatermark('u-1', '2026-03-01', 'x', 'shardId-000000000000', '1');
+    await store.repairCounters('u-1', ALL);
+    expect(store.writes()).toBe(before + 1);
+  });
+
   it('throttles the next calls, then recovers', async () => {
     const store = createMemoryEventStore();
     store.faults.throttle(2);
