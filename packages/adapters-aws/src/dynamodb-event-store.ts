@@ -74,8 +74,11 @@ export interface DynamoDbEventStoreOptions {
   readonly clock?: Pick<Clock, 'now'>;
 }
 
-/** Requests in flight at once per store call; enough to use a partition's bandwidth, not to flood it. */
-const PARALLEL_REQUESTS = 32;
+/**
+ * Requests of one step in flight at once per store call: all of a batch's, so that the client's
+ * sockets, not this, bound them (`DYNAMODB_SOCKETS`).
+ */
+const PARALLEL_REQUESTS = 500;
 /** Attempts at one counter, or at a repair, while concurrent writers keep moving it. */
 const COUNTER_ATTEMPTS = 8;
 

@@ -2,6 +2,7 @@ export {
   createCloudWatchClient,
   createDynamoDbClients,
   createKinesisClient,
+  DYNAMODB_SOCKETS,
   type DynamoDbClients,
   hasEndpointOverride,
 } from './aws-clients.js';

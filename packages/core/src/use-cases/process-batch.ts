@@ -54,21 +54,6 @@ const failureOf = (error: unknown): 'throttled' | 'unavailable' | 'failed' =>
   error instanceof EventStoreError ? error.failure : 'failed';
 
 /**
- * Users stored at once: enough to hide the store's latency, few enough that a batch of 500 users
- * does not queue hundreds of requests behind the SDK's 50 sockets.
- */
-const USERS_IN_FLIGHT = 16;
-
-/** Runs `work` over `items` with at most `lanes` calls in flight. */
-const forEachInLanes = async <T>(items: readonly T[], lanes: number, work: (item: T) => Promise<void>) => {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
-};
-
-/**
  * Processes one batch of stream records: decodes and validates each, quarantines what is invalid
  * (never retried), stores the valid events per user, quarantines conflicts, and reports which
  * records must be redelivered because the store failed for them. Users are independent: one
@@ -161,59 +146,63 @@ export const processBatch = async (
       },
     });
 
-  await forEachInLanes([...byUser.values()], USERS_IN_FLIGHT, async (work) => {
-    try {
-      const appended = await deps.store.append(
-        work.events.map(({ event, record }) => ({
-          event,
-          position: { shard: record.shard, sequence: record.recordId },
-        })),
-      );
-      work.events.forEach(({ event, record, correlationId }, i) => {
-        const outcome = appended[i];
-        const facts = { userId: event.userId, eventId: event.eventId, correlationId };
-        if (outcome === undefined)
-          throw new Error(`the store gave no outcome for event ${i} of ${work.events.length}`);
-        switch (outcome.kind) {
-          case 'new':
-            stored++;
-            settle(record, facts, 'stored');
-            break;
-          case 'duplicate':
-            duplicates++;
-            settle(record, facts, 'duplicate');
-            break;
-          case 'conflict':
-            setAside(
-              record,
-              event,
-              correlationId,
-              'conflict',
-              `event ${event.eventId} was stored before with different content; the first version stands`,
-            );
-            break;
-          case 'refused':
-            // Set aside only if the quarantine write below succeeds: a store that refuses every
-            // write is down, and then the record is retried like any other.
-            setAside(
-              record,
-              event,
-              correlationId,
-              'unstorable',
-              `the store refused this event: ${outcome.message}`,
-            );
-            break;
-          default:
-            assertNever(outcome);
+  // Every user at once: the store's client bounds the requests in flight (its sockets), so the
+  // batch's critical path is the few dependent steps of one user, not the number of users.
+  await Promise.all(
+    [...byUser.values()].map(async (work) => {
+      try {
+        const appended = await deps.store.append(
+          work.events.map(({ event, record }) => ({
+            event,
+            position: { shard: record.shard, sequence: record.recordId },
+          })),
+        );
+        work.events.forEach(({ event, record, correlationId }, i) => {
+          const outcome = appended[i];
+          const facts = { userId: event.userId, eventId: event.eventId, correlationId };
+          if (outcome === undefined)
+            throw new Error(`the store gave no outcome for event ${i} of ${work.events.length}`);
+          switch (outcome.kind) {
+            case 'new':
+              stored++;
+              settle(record, facts, 'stored');
+              break;
+            case 'duplicate':
+              duplicates++;
+              settle(record, facts, 'duplicate');
+              break;
+            case 'conflict':
+              setAside(
+                record,
+                event,
+                correlationId,
+                'conflict',
+                `event ${event.eventId} was stored before with different content; the first version stands`,
+              );
+              break;
+            case 'refused':
+              // Set aside only if the quarantine write below succeeds: a store that refuses every
+              // write is down, and then the record is retried like any other.
+              setAside(
+                record,
+                event,
+                correlationId,
+                'unstorable',
+                `the store refused this event: ${outcome.message}`,
+              );
+              break;
+            default:
+              assertNever(outcome);
+          }
+        });
+      } catch (error) {
+        storeFailed(error, work.records);
+        for (const { event, record, correlationId } of work.events) {
+          settle(record, { userId: event.userId, eventId: event.eventId, correlationId }, 'retry');
         }
-      });
-    } catch (error) {
-      storeFailed(error, work.records);
-      for (const { event, record, correlationId } of work.events) {
-        settle(record, { userId: event.userId, eventId: event.eventId, correlationId }, 'retry');
       }
-    }
-  });
+    }),
+  );
 
   const quarantined: Record<QuarantineReason, number> = {
     invalid_event: 0,
