@@ -32,7 +32,7 @@ export const bindDynamoDbStore = (container: Container, env: Environment): void 
   container
     .bind(TOKENS.store)
     .toDynamicValue(() =>
-      createDynamoDbEventStore({ client: createDynamoDbClients().document, tableName, ...retention }),
+      createDynamoDbEventStore({ client: createDynamoDbClients().client, tableName, ...retention }),
     )
     .inSingletonScope();
 };
