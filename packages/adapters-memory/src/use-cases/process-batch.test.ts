@@ -142,6 +142,19 @@ describe('processBatch over the memory adapters', () => {
     expect(samples).toEqual([]);
   });
 
+  it('retries the records of a store that breaks its contract with too few outcomes, counting none of them', async () => {
+    const pipeline = memoryPipeline({ shardCount: 1 });
+    await pipeline.stream.publish([envelope(event('e-1')), envelope(event('e-2'))]);
+    const records = batch(pipeline);
+    const store = { ...pipeline.store, append: async () => [{ kind: 'new' as const }] };
+
+    const report = await processBatch(records, { ...pipeline.processDeps, store });
+
+    expect(report.retry).toEqual(records.map((r) => r.recordId));
+    expect(report.stored).toBe(0);
+    expect(report.failures).toEqual(['failed: the store gave 1 outcomes for 2 events']);
+  });
+
   it('retries, never quarantines, what the store refuses when it refuses every write (systemic)', async () => {
     const pipeline = memoryPipeline({ shardCount: 1 });
     pipeline.store.faults.refuseEvents(() => 'One of the required keys was not given a value');

@@ -1,6 +1,7 @@
 import type { ActivityEvent } from '../activity-event.js';
 import { assertNever } from '../assert-never.js';
 import { EventStoreError } from '../errors.js';
+import { capFieldErrors } from '../field-error.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventStore } from '../ports/event-store.js';
 import type { MetricsRecorder } from '../ports/metrics.js';
@@ -138,7 +139,8 @@ export const processBatch = async (
         userId: event.userId,
         eventId: event.eventId,
         reason,
-        errors: [{ path: reason === 'conflict' ? 'eventId' : '', message }],
+        // A store's message is not ours to bound: it is cut like any error that leaves core.
+        errors: capFieldErrors([{ path: reason === 'conflict' ? 'eventId' : '', message }]),
         payload: truncatePayload(JSON.stringify(event)),
         quarantinedAt: now,
         recordId: record.recordId,
@@ -157,11 +159,12 @@ export const processBatch = async (
             position: { shard: record.shard, sequence: record.recordId },
           })),
         );
+        if (appended.length !== work.events.length) {
+          throw new Error(`the store gave ${appended.length} outcomes for ${work.events.length} events`);
+        }
         work.events.forEach(({ event, record, correlationId }, i) => {
-          const outcome = appended[i];
+          const outcome = appended[i]!;
           const facts = { userId: event.userId, eventId: event.eventId, correlationId };
-          if (outcome === undefined)
-            throw new Error(`the store gave no outcome for event ${i} of ${work.events.length}`);
           switch (outcome.kind) {
             case 'new':
               stored++;
