@@ -125,7 +125,7 @@ describe('every HTTP handler fails closed', () => {
 });
 
 describe('the process handler (Kinesis)', () => {
-  it('stores what ingest wrote, so the query sees it, and logs the correlation id per user', async () => {
+  it('stores what ingest wrote, so the query sees it, and logs the correlation ids in the batch summary', async () => {
     const { handlers, processPending, logs } = memoryPipeline();
     await handlers.ingest(
       postActivities({ events: [event(), event({ eventId: 'e-2', quantity: 1 })] }, { requestId: 'corr-1' }),
@@ -140,7 +140,7 @@ describe('the process handler (Kinesis)', () => {
       byType: { 'track.played': { count: 2, quantity: 4.5, quantityMicros: '4500000' } },
     });
     expect(logs.entries).toContainEqual(
-      expect.objectContaining({ stage: 'process', userId: 'u-1', correlationIds: ['corr-1'], stored: 2 }),
+      expect.objectContaining({ stage: 'process', correlationIds: ['corr-1'], stored: 2, users: 1 }),
     );
     expect(logs.entries).toContainEqual(
       expect.objectContaining({ stage: 'ingest', correlationId: 'corr-1', userIds: ['u-1'] }),

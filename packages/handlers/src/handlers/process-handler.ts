@@ -3,7 +3,6 @@ import {
   type Clock,
   type EventStore,
   processBatch,
-  type RecordOutcome,
 } from '@activity-history/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import {
@@ -28,46 +27,30 @@ export type ProcessHandler = (
 ) => Promise<KinesisStreamBatchResponse>;
 
 /**
- * One log line per user of the batch, carrying the correlation ids its events brought from ingest
- * (so a search for one finds the request and its processing), and one warning per quarantined or
- * retried record, with its reason but never its payload.
+ * One warning per quarantined or retried record, with its reason but never its payload. The
+ * batch's summary line carries the correlation ids the batch's events brought from ingest, so a
+ * search for one finds the request and its processing; a line per user would cost hundreds of
+ * log lines a batch, and log volume is billed.
  */
-const logOutcomes = (log: Logger, report: BatchReport): void => {
-  const byUser = new Map<string, RecordOutcome[]>();
-  for (const record of report.records) {
-    const records = byUser.get(record.userId);
-    if (records === undefined) byUser.set(record.userId, [record]);
-    else records.push(record);
-  }
-  for (const [userId, records] of byUser) {
-    const count = (outcome: RecordOutcome['outcome']) => records.filter((r) => r.outcome === outcome).length;
-    log.info(
+const logSetAside = (log: Logger, report: BatchReport): void => {
+  for (const r of report.records) {
+    if (r.outcome !== 'quarantined' && r.outcome !== 'retry') continue;
+    log.warn(
       {
-        userId,
-        correlationIds: [
-          ...new Set(records.flatMap((r) => (r.correlationId === null ? [] : [r.correlationId]))),
-        ],
-        stored: count('stored'),
-        duplicates: count('duplicate'),
-        quarantined: count('quarantined'),
-        retried: count('retry'),
+        userId: r.userId,
+        recordId: r.recordId,
+        eventId: r.eventId,
+        correlationId: r.correlationId,
+        reason: r.reason,
       },
-      'user records processed',
+      r.outcome === 'retry' ? 'record handed back for redelivery' : 'record quarantined',
     );
-    for (const r of records.filter((r) => r.outcome === 'quarantined' || r.outcome === 'retry')) {
-      log.warn(
-        {
-          userId,
-          recordId: r.recordId,
-          eventId: r.eventId,
-          correlationId: r.correlationId,
-          reason: r.reason,
-        },
-        r.outcome === 'retry' ? 'record handed back for redelivery' : 'record quarantined',
-      );
-    }
   }
 };
+
+const correlationIdsOf = (report: BatchReport): string[] => [
+  ...new Set(report.records.flatMap((r) => (r.correlationId === null ? [] : [r.correlationId]))),
+];
 
 /**
  * The process function: a Kinesis batch in, `{ batchItemFailures }` out, listing only the records
@@ -78,7 +61,7 @@ const logOutcomes = (log: Logger, report: BatchReport): void => {
  *
  * Why not `@aws-lambda-powertools/batch`: its processors call a handler per record and collect
  * per-record failures. Here the unit of work is a user's events within the batch (one idempotent
- * append per user, in stream order, so counters are recomputed once per user-day, not once per
+ * append per user, in stream order, so a counter takes its events in one write, not one per
  * record), and which records failed is decided by core for the whole group. A per-record handler
  * would either re-group the batch behind the library's back or give up the per-user write; the
  * partial batch response itself is one line below.
@@ -105,7 +88,7 @@ export const createProcessHandler =
       await closeInvocation(deps, log, { stage: 'process', outcome: 'error', startedAt });
       throw error;
     }
-    logOutcomes(log, report);
+    logSetAside(log, report);
     const durationMs = await closeInvocation(deps, log, {
       stage: 'process',
       outcome: report.retry.length > 0 ? 'error' : 'ok',
@@ -119,6 +102,8 @@ export const createProcessHandler =
         quarantined: report.quarantined,
         retried: report.retry.length,
         failures: report.failures,
+        users: new Set(report.records.map((r) => r.userId)).size,
+        correlationIds: correlationIdsOf(report),
         durationMs,
       },
       'batch processed',
