@@ -6,8 +6,9 @@
  * whose requests all go out at once is CPU-bound: at 20-40 ms a path of two round trips hides in
  * the noise of its CPU time); the CPU per event is the bundle
  * process's own; the projection at 5 ms per request is 500 / (critical path x 5 ms + CPU per
- * batch). Baselines from the same run: one round trip, a shard's 1,000 records/s, and one bare
- * PutItem per event through the same SDK.
+ * batch). Baselines from the same run: one round trip, a shard's 1,000 records/s, one bare PutItem
+ * per event through the same SDK, and the process's RSS before a 10,000-record batch (goal: a peak
+ * of 128 MB).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -21,6 +22,8 @@ import type { BenchFigure, BenchSuite } from './kit.js';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const LATENCIES = [0, 100, 200];
 const BATCHES = 4;
+/** The run that also measures memory (not the L=0 one, whose capacity counts stay 500-record batches'). */
+const RSS_LATENCY = 100;
 const RECORDS = 500;
 const TABLE = 'bench-latency';
 
@@ -41,6 +44,8 @@ interface Run {
   readonly times: number[];
   readonly cpuUsPerEvent: number;
   readonly bareCpuUsPerEvent: number;
+  readonly rssBeforeMb: number;
+  readonly rssPeakMb: number;
 }
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
@@ -61,7 +66,8 @@ const suite: BenchSuite = {
       for (const latency of LATENCIES) {
         const proxy = proxies[String(latency)]!;
         await fetch(`${proxy}/__reset`, { method: 'POST' });
-        const child = tsx('latency/run-bundle.ts', [outfile, String(BATCHES), `L${latency}`], {
+        const phases = latency === RSS_LATENCY ? ['rss'] : [];
+        const child = tsx('latency/run-bundle.ts', [outfile, String(BATCHES), `L${latency}`, ...phases], {
           AWS_ENDPOINT_URL_DYNAMODB: proxy,
           BARE_ENDPOINT: direct,
           AWS_REGION: 'us-east-1',
@@ -89,6 +95,7 @@ const suite: BenchSuite = {
       const at = (latency: number) => median(runs.get(latency)!.times);
       const criticalPath = (at(200) - at(0)) / 200;
       const { cpuUsPerEvent, bareCpuUsPerEvent } = runs.get(0)!;
+      const { rssBeforeMb, rssPeakMb } = runs.get(RSS_LATENCY)!;
       const projected = RECORDS / ((criticalPath * 5 + (cpuUsPerEvent * RECORDS) / 1000) / 1000);
       // The L=0 run stored its warm-up batch too: capacity per event over every stored event.
       const events = (BATCHES + 1) * RECORDS;
@@ -120,6 +127,14 @@ const suite: BenchSuite = {
           baselineValue: bareCpuUsPerEvent,
           unit: 'us/event',
           goal: { max: 120 / bareCpuUsPerEvent },
+        },
+        {
+          subject: 'process bundle peak RSS through one 10,000-record (about 6 MB) batch',
+          baseline: 'the same process before the batch, bundle loaded',
+          subjectValue: rssPeakMb,
+          baselineValue: rssBeforeMb,
+          unit: 'MB',
+          goal: { max: 128 / rssBeforeMb },
         },
         {
           subject:

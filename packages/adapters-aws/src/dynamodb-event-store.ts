@@ -7,6 +7,7 @@ import {
   DAY_MS,
   type DayKey,
   type DayRange,
+  DEFAULT_QUARANTINE_RETENTION_DAYS,
   dailyCountersOf,
   dailyCountersOfTallies,
   dayKeyOf,
@@ -55,9 +56,6 @@ import {
   watermarkAttribute,
 } from './dynamodb-items.js';
 import { describeSdkError, sdkFailureOf } from './sdk-failure.js';
-
-/** How long quarantined records are kept by default. */
-export const DEFAULT_QUARANTINE_RETENTION_DAYS = 30;
 
 /** Options of {@link createDynamoDbEventStore}. */
 export interface DynamoDbEventStoreOptions {

@@ -13,11 +13,7 @@ export {
   figureQueries,
   pipelineFiguresOf,
 } from './cloudwatch-metrics-reader.js';
-export {
-  createDynamoDbEventStore,
-  DEFAULT_QUARANTINE_RETENTION_DAYS,
-  type DynamoDbEventStoreOptions,
-} from './dynamodb-event-store.js';
+export { createDynamoDbEventStore, type DynamoDbEventStoreOptions } from './dynamodb-event-store.js';
 export { createEmfMetrics, type EmfDataPoint, type EmfMetricsOptions, emfDataPoints } from './emf-metrics.js';
 export {
   createKinesisEventStream,

@@ -10,9 +10,11 @@ import {
   compareSequences,
   counterDrift,
   createWriteFaults,
+  DAY_MS,
   type DailyCounter,
   type DayKey,
   type DayRange,
+  DEFAULT_QUARANTINE_RETENTION_DAYS,
   dailyCountersOf,
   dailyCountersOfTallies,
   dayKeyStart,
@@ -36,8 +38,8 @@ import {
 } from '@activity-history/core';
 import { systemClock } from './clock.js';
 
-/** How long quarantined records are kept by default: 30 days. */
-export const DEFAULT_QUARANTINE_RETENTION_MS = 30 * 86_400_000;
+/** How long quarantined records are kept by default: core's retention, in milliseconds. */
+export const DEFAULT_QUARANTINE_RETENTION_MS = DEFAULT_QUARANTINE_RETENTION_DAYS * DAY_MS;
 
 /** Options of {@link createMemoryEventStore}. */
 export interface MemoryEventStoreOptions {

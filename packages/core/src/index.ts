@@ -101,6 +101,7 @@ export {
   toQuantityMicros,
 } from './quantity.js';
 export {
+  DEFAULT_QUARANTINE_RETENTION_DAYS,
   MAX_QUARANTINED_PAYLOAD,
   QUARANTINE_REASONS,
   type QuarantinedRecord,

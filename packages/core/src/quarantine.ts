@@ -19,6 +19,9 @@ export const QUARANTINE_REASONS: readonly QuarantineReason[] = [
   'unstorable',
 ];
 
+/** How long every bundled store keeps a quarantined record unless configured otherwise: 30 days. */
+export const DEFAULT_QUARANTINE_RETENTION_DAYS = 30;
+
 /** The longest raw payload kept with a quarantined record, in characters. */
 export const MAX_QUARANTINED_PAYLOAD = 2048;
 

@@ -1,5 +1,10 @@
-import { DEFAULT_QUARANTINE_RETENTION_DAYS } from '@activity-history/adapters-aws';
-import { ADMIN_SCOPE, QUARANTINE_REASONS, STAGES, type Stage } from '@activity-history/core';
+import {
+  ADMIN_SCOPE,
+  DEFAULT_QUARANTINE_RETENTION_DAYS,
+  QUARANTINE_REASONS,
+  STAGES,
+  type Stage,
+} from '@activity-history/core';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,5 +1,5 @@
-import { DEFAULT_QUARANTINE_RETENTION_DAYS, TABLE_KEYS, TTL_ATTRIBUTE } from '@activity-history/adapters-aws';
-import { ADMIN_SCOPE, STAGES, type Stage } from '@activity-history/core';
+import { TABLE_KEYS, TTL_ATTRIBUTE } from '@activity-history/adapters-aws';
+import { ADMIN_SCOPE, DEFAULT_QUARANTINE_RETENTION_DAYS, STAGES, type Stage } from '@activity-history/core';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {

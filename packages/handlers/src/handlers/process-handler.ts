@@ -1,9 +1,4 @@
-import {
-  type BatchReport,
-  type Clock,
-  type EventStore,
-  processBatch,
-} from '@activity-history/core';
+import { type BatchReport, type Clock, type EventStore, processBatch } from '@activity-history/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import {
   closeInvocation,
