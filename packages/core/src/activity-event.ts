@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { capFieldErrors, type FieldError } from './field-error.js';
 import { jsonByteLength } from './json-byte-length.js';
+import { isJsonObject } from './json-object.js';
 import { err, ok, type Result } from './result.js';
 import { isStorableText } from './storable-text.js';
 
@@ -180,9 +181,6 @@ const isAttributeName = (value: string): boolean =>
 const MAX_ATTRIBUTE_STRING = 256;
 const MAX_QUANTITY = 1_000_000;
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** Finite, and 0 or within DynamoDB's range: every store keeps such a double exactly. */
 const isAttributeNumber = (value: number): boolean => {
   const magnitude = Math.abs(value);
@@ -252,7 +250,7 @@ const eventSchema = v.strictObject(
     attributes: v.optional(
       v.pipe(
         // valibot's record accepts an array as an object with keys "0", "1"...: the contract wants an object.
-        v.custom<Record<string, unknown>>(isPlainObject, 'attributes must be an object'),
+        v.custom<Record<string, unknown>>(isJsonObject, 'attributes must be an object'),
         v.record(
           v.pipe(
             v.string(),
@@ -393,7 +391,7 @@ const readPlainEvent = (input: Record<string, unknown>, context: ValidationConte
   let attributes: Record<string, AttributeValue> = {};
   const given = input.attributes;
   if (given !== undefined) {
-    if (!isPlainObject(given) || Object.getPrototypeOf(given) !== Object.prototype) return null;
+    if (!isJsonObject(given) || Object.getPrototypeOf(given) !== Object.prototype) return null;
     let attributesBytes = plainAttributesBytes(given, maxStringBytes);
     if (attributesBytes < 0) return null;
     if (
@@ -463,7 +461,7 @@ export const parseActivityEvent = (
   context: ValidationContext,
 ): Result<ActivityEvent, FieldError[]> => {
   // valibot's strictObject reads an array as an object (and reports its fields as missing).
-  if (!isPlainObject(input)) return err([{ path: '', message: 'an event must be a JSON object' }]);
+  if (!isJsonObject(input)) return err([{ path: '', message: 'an event must be a JSON object' }]);
   const plain = readPlainEvent(input, context);
   if (plain !== null) return ok(plain);
   const parsed = v.safeParse(eventSchema, input, { abortPipeEarly: true });
@@ -473,7 +471,7 @@ export const parseActivityEvent = (
   const errors: FieldError[] = [];
   // valibot's record drops these keys silently; an attribute must never vanish without a word.
   const attributes = (input as { attributes?: unknown }).attributes;
-  if (isPlainObject(attributes)) {
+  if (isJsonObject(attributes)) {
     for (const key of Object.keys(attributes).filter((k) => SKIPPED_KEYS.has(k))) {
       errors.push({
         path: `attributes.${key}`,

@@ -1,5 +1,6 @@
 import { type ActivityEvent, parseActivityEvent, USER_ID_PATTERN } from './activity-event.js';
 import { capFieldErrors, type FieldError } from './field-error.js';
+import { isJsonObject } from './json-object.js';
 import { storableText } from './storable-text.js';
 
 /**
@@ -60,9 +61,6 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 const EVENT_FIELDS = ['eventId', 'userId', 'type', 'occurredAt'];
 const EVENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const stringField = (value: Record<string, unknown>, key: string, pattern: RegExp): string | null => {
   const field = value[key];
   return typeof field === 'string' && pattern.test(field) ? field : null;
@@ -115,7 +113,7 @@ export const decodeRecord = (record: IncomingRecord, now: number): DecodedRecord
   } catch {
     return malformed(record, text, 'record data is not JSON');
   }
-  if (!isObject(value)) return malformed(record, text, 'record data is not a JSON object');
+  if (!isJsonObject(value)) return malformed(record, text, 'record data is not a JSON object');
   let candidate: unknown = value;
   let correlationId: string | null = null;
   // A bare event is the whole record; an enveloped one is measured on its own by the schema.
@@ -128,7 +126,8 @@ export const decodeRecord = (record: IncomingRecord, now: number): DecodedRecord
     if (value.v !== 1) {
       return malformed(record, text, `unknown envelope version ${JSON.stringify(value.v)}`, correlationId);
     }
-    if (!isObject(value.event)) return malformed(record, text, 'envelope has no event object', correlationId);
+    if (!isJsonObject(value.event))
+      return malformed(record, text, 'envelope has no event object', correlationId);
     candidate = value.event;
   } else if (!EVENT_FIELDS.some((field) => field in value)) {
     return malformed(record, text, 'record data is neither an event envelope nor an event');

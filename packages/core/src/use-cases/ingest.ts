@@ -1,6 +1,7 @@
 import { parseActivityEvent } from '../activity-event.js';
 import { formatInstant } from '../activity-history.js';
 import type { FieldError } from '../field-error.js';
+import { isJsonObject } from '../json-object.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventStream } from '../ports/event-stream.js';
 import type { MetricsRecorder } from '../ports/metrics.js';
@@ -71,9 +72,6 @@ export interface IngestRequest {
   readonly correlationId: string;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const badBody = (message: string): IngestResult => ({
   kind: 'bad_request',
   code: 'invalid_body',
@@ -82,7 +80,8 @@ const badBody = (message: string): IngestResult => ({
 });
 
 const itemsOf = (body: unknown): readonly unknown[] | IngestResult => {
-  if (!isObject(body)) return badBody('the body must be a JSON object: one event, or { "events": [...] }');
+  if (!isJsonObject(body))
+    return badBody('the body must be a JSON object: one event, or { "events": [...] }');
   if (!('events' in body)) return [body];
   const extra = Object.keys(body).filter((key) => key !== 'events');
   if (extra.length > 0)
@@ -111,7 +110,7 @@ export const ingest = async (request: IngestRequest, deps: IngestDependencies): 
   const now = deps.clock.now();
   const foreign = items.some(
     (item) =>
-      isObject(item) &&
+      isJsonObject(item) &&
       typeof item.userId === 'string' &&
       !mayActFor(request.caller, item.userId, INGEST_SCOPE),
   );
@@ -132,7 +131,8 @@ export const ingest = async (request: IngestRequest, deps: IngestDependencies): 
         envelope: { v: 1, event: parsed.value, correlationId: request.correlationId, receivedAt },
       });
     } else {
-      const eventId = isObject(item) && typeof item.eventId === 'string' ? item.eventId.slice(0, 64) : null;
+      const eventId =
+        isJsonObject(item) && typeof item.eventId === 'string' ? item.eventId.slice(0, 64) : null;
       rejected.push({ index, eventId, errors: parsed.error });
     }
   });
