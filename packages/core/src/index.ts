@@ -167,6 +167,7 @@ export {
   type IngestResult,
   ingest,
   MAX_EVENTS_PER_REQUEST,
+  RETRY_AFTER_SECONDS,
   type RejectedItem,
 } from './use-cases/ingest.js';
 export {

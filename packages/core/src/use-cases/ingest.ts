@@ -9,6 +9,17 @@ import type { StreamEnvelope } from '../stream-record.js';
 import { type Caller, INGEST_SCOPE, mayActFor } from './caller.js';
 import { publishWithRetry, type RetryPolicy } from './publish-with-retry.js';
 
+/**
+ * How long a caller waits before resending after an outage, in seconds: short, because resending
+ * is always safe and most outages (throttling, a failover) pass in about a second.
+ *
+ * @example
+ * ```ts
+ * headers['retry-after'] = String(RETRY_AFTER_SECONDS);
+ * ```
+ */
+export const RETRY_AFTER_SECONDS = 1;
+
 /** The most events one request may carry. */
 export const MAX_EVENTS_PER_REQUEST = 500;
 
@@ -176,6 +187,6 @@ export const ingest = async (request: IngestRequest, deps: IngestDependencies): 
     accepted,
     failed,
     rejected,
-    retryAfterSeconds: 1,
+    retryAfterSeconds: RETRY_AFTER_SECONDS,
   };
 };

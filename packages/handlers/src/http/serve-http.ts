@@ -1,4 +1,10 @@
-import { type Caller, EventStoreError, MetricsReadError, type Stage } from '@activity-history/core';
+import {
+  type Caller,
+  EventStoreError,
+  MetricsReadError,
+  RETRY_AFTER_SECONDS,
+  type Stage,
+} from '@activity-history/core';
 import {
   closeInvocation,
   errorFields,
@@ -32,7 +38,6 @@ export const SERVED_METHODS: Readonly<Record<HttpStage, readonly string[]>> = {
 };
 
 /** How long a client should wait before retrying after a backend outage, seconds. */
-const RETRY_AFTER_SECONDS = '1';
 
 /**
  * The answer to a fault of the service. A backend outage (the store throttled or unavailable, the
@@ -47,7 +52,7 @@ const faultResponse = (error: unknown, requestId: string | null): HttpResponse =
       'unavailable',
       'a backend of the service is unavailable; retry shortly',
       reference,
-      { 'retry-after': RETRY_AFTER_SECONDS },
+      { 'retry-after': String(RETRY_AFTER_SECONDS) },
     );
   }
   return errorResponse(
