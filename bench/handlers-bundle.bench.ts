@@ -2,7 +2,7 @@
  * The Lambda bundles' cost: for each handler, bundle size and cold module-load time (a fresh
  * `node` process importing the bundle, median of several runs) against a bare bundle of the AWS
  * SDK clients that handler uses, built with the same esbuild options in the same run. Then what
- * each library of ours adds: inversify + reflect-metadata, pino and valibot, bundled alone
+ * each library of ours adds: inversify, pino and valibot, bundled alone
  * (size and load) and as measured inside the query bundle by esbuild's metafile.
  */
 import { spawnSync } from 'node:child_process';
@@ -43,7 +43,7 @@ const BARE_CLIENTS: Record<FunctionName, { readonly label: string; readonly cont
 /** Each library alone, as a function would use it. */
 const LIBRARIES = [
   {
-    label: 'inversify + reflect-metadata',
+    label: 'inversify',
     packages: ['inversify', '@inversifyjs/', 'reflect-metadata'],
     resolveDir: PACKAGE_DIR,
     contents: `import { Container } from 'inversify';
