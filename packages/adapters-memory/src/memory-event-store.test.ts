@@ -102,7 +102,7 @@ describe('memory event store', () => {
     expect((await store.repairCounters('u-1', ALL)).fixed).toEqual([]);
     expect(store.writes()).toBe(before);
 
-    await store.tamperWatermark('u-1', '2026-03-01', 'x', 'shardId-000000000000', '1');
+    await store.tamperWatermark('u-1', '2026-03-01', 'x', 'shardId-000000000000', '9'.repeat(30));
     await store.repairCounters('u-1', ALL);
     expect(store.writes()).toBe(before + 1);
   });

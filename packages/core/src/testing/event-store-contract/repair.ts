@@ -131,6 +131,57 @@ export const describeRepairContract = (name: string, factory: EventStoreHarnessF
       );
     });
 
+    it('fixes a counter whose count alone drifted, and one whose quantity alone drifted', async () => {
+      const { store } = harness;
+      const user = namespaced('repair-one-figure')('u-1');
+      const monday = event({
+        userId: user,
+        eventId: 'e-1',
+        occurredAt: '2026-03-02T10:00:00.000Z',
+        quantity: 2,
+      });
+      const tuesday = event({
+        userId: user,
+        eventId: 'e-2',
+        occurredAt: '2026-03-03T10:00:00.000Z',
+        quantity: 2,
+      });
+      await store.append(testShard().records([monday, tuesday]));
+      const tally = (count: number, quantityMicros: bigint): Summary => ({
+        count,
+        quantityMicros,
+        byType: new Map([['track.played', { count, quantityMicros }]]),
+      });
+      await harness.tamperCounter(user, '2026-03-02', tally(2, 2_000_000n));
+      await harness.tamperCounter(user, '2026-03-03', tally(1, 3_000_000n));
+
+      const repair = await store.repairCounters(user, ALL_TIME);
+
+      expect(repair.fixed.map((d) => d.day)).toEqual(['2026-03-02', '2026-03-03']);
+      await expectExact(store, user, [monday, tuesday]);
+    });
+
+    it('converges from a watermark below the records it counted: a redelivery after the repair adds nothing', async () => {
+      const { store } = harness;
+      const user = namespaced('repair-low-watermark')('u-1');
+      const shard = testShard();
+      const records = shard.records([
+        event({ userId: user, eventId: 'e-1' }),
+        event({ userId: user, eventId: 'e-2' }),
+      ]);
+      await store.append(records);
+      await harness.tamperWatermark(user, '2026-03-01', 'track.played', shard.id, '1');
+
+      expect((await store.repairCounters(user, ALL_TIME)).fixed).toEqual([]);
+      await store.append(records);
+
+      await expectExact(
+        store,
+        user,
+        records.map((r) => r.event),
+      );
+    });
+
     it('reads again when its overwrite meets a counter that an append moved meanwhile', async () => {
       const { store } = harness;
       const user = namespaced('repair-moved')('u-1');
