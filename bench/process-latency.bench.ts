@@ -22,10 +22,19 @@ import type { BenchFigure, BenchSuite } from './kit.js';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const LATENCIES = [0, 100, 200];
 const BATCHES = 4;
-/** The run that also measures memory (not the L=0 one, whose capacity counts stay 500-record batches'). */
-const RSS_LATENCY = 100;
 const RECORDS = 500;
 const TABLE = 'bench-latency';
+/** The function's environment, as its deployment sets it, with emulator credentials. */
+const FUNCTION_ENV = {
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  ACTIVITY_TABLE_NAME: TABLE,
+  ACTIVITY_STREAM_NAME: 'bench-latency',
+  LOG_LEVEL: 'silent',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+};
 
 const firstLine = (child: ChildProcess): Promise<string> =>
   new Promise((resolve, reject) => {
@@ -44,9 +53,26 @@ interface Run {
   readonly times: number[];
   readonly cpuUsPerEvent: number;
   readonly bareCpuUsPerEvent: number;
-  readonly rssBeforeMb: number;
-  readonly rssPeakMb: number;
 }
+
+/** The bundle's RSS before and through a 10,000-record batch, in plain Node, on the emulator itself. */
+const memoryOf = async (outfile: string, endpoint: string) => {
+  const child = spawn(process.execPath, [join(here, 'latency', 'rss-bundle.mjs'), outfile, 'rss'], {
+    env: { ...process.env, ...FUNCTION_ENV, AWS_ENDPOINT_URL_DYNAMODB: endpoint },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
+  await new Promise<void>((resolve, reject) =>
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`the memory run exited ${code}`)),
+    ),
+  );
+  return JSON.parse(lines.filter((l) => l.startsWith('{"rssBeforeMb"')).at(-1)!) as {
+    rssBeforeMb: number;
+    rssPeakMb: number;
+  };
+};
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
@@ -66,17 +92,10 @@ const suite: BenchSuite = {
       for (const latency of LATENCIES) {
         const proxy = proxies[String(latency)]!;
         await fetch(`${proxy}/__reset`, { method: 'POST' });
-        const phases = latency === RSS_LATENCY ? ['rss'] : [];
-        const child = tsx('latency/run-bundle.ts', [outfile, String(BATCHES), `L${latency}`, ...phases], {
+        const child = tsx('latency/run-bundle.ts', [outfile, String(BATCHES), `L${latency}`], {
+          ...FUNCTION_ENV,
           AWS_ENDPOINT_URL_DYNAMODB: proxy,
           BARE_ENDPOINT: direct,
-          AWS_REGION: 'us-east-1',
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          ACTIVITY_TABLE_NAME: TABLE,
-          ACTIVITY_STREAM_NAME: 'bench-latency',
-          LOG_LEVEL: 'silent',
-          POWERTOOLS_METRICS_DISABLED: 'true',
         });
         const lines: string[] = [];
         createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
@@ -95,7 +114,7 @@ const suite: BenchSuite = {
       const at = (latency: number) => median(runs.get(latency)!.times);
       const criticalPath = (at(200) - at(0)) / 200;
       const { cpuUsPerEvent, bareCpuUsPerEvent } = runs.get(0)!;
-      const { rssBeforeMb, rssPeakMb } = runs.get(RSS_LATENCY)!;
+      const { rssBeforeMb, rssPeakMb } = await memoryOf(outfile, direct);
       const projected = RECORDS / ((criticalPath * 5 + (cpuUsPerEvent * RECORDS) / 1000) / 1000);
       // The L=0 run stored its warm-up batch too: capacity per event over every stored event.
       const events = (BATCHES + 1) * RECORDS;
@@ -130,7 +149,7 @@ const suite: BenchSuite = {
         },
         {
           subject: 'process bundle peak RSS through one 10,000-record (about 6 MB) batch',
-          baseline: 'the same process before the batch, bundle loaded',
+          baseline: 'the same process (plain Node) before the batch, bundle loaded',
           subjectValue: rssPeakMb,
           baselineValue: rssBeforeMb,
           unit: 'MB',

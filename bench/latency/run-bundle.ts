@@ -3,13 +3,12 @@
  * at the proxy named by `AWS_ENDPOINT_URL_DYNAMODB`), feeds it `batches` Kinesis events of 500
  * records over 1,000 users, and prints, as JSON, each batch's wall time and this process's CPU
  * time per event; then, as the baseline, the CPU per event of one bare PutItem per event through
- * the same SDK (unbundled) against the emulator; then, with `rss`, its peak RSS through one
- * 10,000-record batch.
+ * the same SDK (unbundled) against the emulator.
  */
 import { createDynamoDbClients } from '../../packages/adapters-aws/src/index.js';
 import { createBareEventLog, emulatorConfig } from '../../packages/adapters-aws/src/testing/index.js';
 
-const [bundlePath, batchesText, runId, phase] = process.argv.slice(2);
+const [bundlePath, batchesText, runId] = process.argv.slice(2);
 const batches = Number(batchesText ?? 4);
 const RECORDS = 500;
 const USERS = 1_000;
@@ -24,8 +23,8 @@ const next = () => {
   random = (random * 1_103_515_245 + 12_345) % 2 ** 31;
   return random / 2 ** 31;
 };
-const kinesisEvent = (batch: number, records = RECORDS) => ({
-  Records: Array.from({ length: records }, (_, i) => {
+const kinesisEvent = (batch: number) => ({
+  Records: Array.from({ length: RECORDS }, (_, i) => {
     sequence += 1n;
     const userId = `${runId}-u${Math.floor(next() * USERS)}`;
     const event = {
@@ -82,26 +81,11 @@ for (let i = 0; i < RECORDS; i += 50) await Promise.all(Array.from({ length: 50 
 const bareUsed = process.cpuUsage(bareBefore);
 bare.destroy();
 
-// Memory, when asked: one batch of 10,000 records (about 6 MB of data), peak RSS sampled while it runs.
-const rssBefore = process.memoryUsage().rss;
-let rssPeak = rssBefore;
-if (phase === 'rss') {
-  const big = kinesisEvent(1_000, 10_000);
-  const sampler = setInterval(() => {
-    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-  }, 5);
-  await handler(big);
-  clearInterval(sampler);
-  rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-}
-
 process.stdout.write(
   `${JSON.stringify({
     times,
     cpuUsPerEvent,
     bareCpuUsPerEvent: (bareUsed.user + bareUsed.system) / RECORDS,
-    rssBeforeMb: rssBefore / 2 ** 20,
-    rssPeakMb: rssPeak / 2 ** 20,
   })}\n`,
 );
 process.exit(0);

@@ -6,6 +6,7 @@ import type { Clock } from '../ports/clock.js';
 import type { EventStore } from '../ports/event-store.js';
 import type { MetricsRecorder } from '../ports/metrics.js';
 import { type QuarantinedRecord, type QuarantineReason, truncatePayload } from '../quarantine.js';
+import { settleAll } from '../settle-all.js';
 import { decodeRecord, type IncomingRecord } from '../stream-record.js';
 
 /**
@@ -50,6 +51,13 @@ interface UserWork {
     readonly correlationId: string | null;
   }[];
 }
+
+/**
+ * Users stored at once: every user of a Kinesis batch of 500 records (the store's client bounds
+ * the requests in flight by its sockets); a batch of up to 10,000 goes through in waves, so that
+ * its requests are not all queued in memory at once.
+ */
+const USERS_IN_FLIGHT = 500;
 
 const failureOf = (error: unknown): 'throttled' | 'unavailable' | 'failed' =>
   error instanceof EventStoreError ? error.failure : 'failed';
@@ -148,64 +156,62 @@ export const processBatch = async (
       },
     });
 
-  // Every user at once: the store's client bounds the requests in flight (its sockets), so the
-  // batch's critical path is the few dependent steps of one user, not the number of users.
-  await Promise.all(
-    [...byUser.values()].map(async (work) => {
-      try {
-        const appended = await deps.store.append(
-          work.events.map(({ event, record }) => ({
-            event,
-            position: { shard: record.shard, sequence: record.recordId },
-          })),
-        );
-        if (appended.length !== work.events.length) {
-          throw new Error(`the store gave ${appended.length} outcomes for ${work.events.length} events`);
-        }
-        work.events.forEach(({ event, record, correlationId }, i) => {
-          const outcome = appended[i]!;
-          const facts = { userId: event.userId, eventId: event.eventId, correlationId };
-          switch (outcome.kind) {
-            case 'new':
-              stored++;
-              settle(record, facts, 'stored');
-              break;
-            case 'duplicate':
-              duplicates++;
-              settle(record, facts, 'duplicate');
-              break;
-            case 'conflict':
-              setAside(
-                record,
-                event,
-                correlationId,
-                'conflict',
-                `event ${event.eventId} was stored before with different content; the first version stands`,
-              );
-              break;
-            case 'refused':
-              // Set aside only if the quarantine write below succeeds: a store that refuses every
-              // write is down, and then the record is retried like any other.
-              setAside(
-                record,
-                event,
-                correlationId,
-                'unstorable',
-                `the store refused this event: ${outcome.message}`,
-              );
-              break;
-            default:
-              assertNever(outcome);
-          }
-        });
-      } catch (error) {
-        storeFailed(error, work.records);
-        for (const { event, record, correlationId } of work.events) {
-          settle(record, { userId: event.userId, eventId: event.eventId, correlationId }, 'retry');
-        }
+  // A batch's users at once, in waves for the largest batches: the critical path is the few
+  // dependent steps of one user, not the number of users, and memory stays bounded.
+  await settleAll([...byUser.values()], USERS_IN_FLIGHT, async (work) => {
+    try {
+      const appended = await deps.store.append(
+        work.events.map(({ event, record }) => ({
+          event,
+          position: { shard: record.shard, sequence: record.recordId },
+        })),
+      );
+      if (appended.length !== work.events.length) {
+        throw new Error(`the store gave ${appended.length} outcomes for ${work.events.length} events`);
       }
-    }),
-  );
+      work.events.forEach(({ event, record, correlationId }, i) => {
+        const outcome = appended[i]!;
+        const facts = { userId: event.userId, eventId: event.eventId, correlationId };
+        switch (outcome.kind) {
+          case 'new':
+            stored++;
+            settle(record, facts, 'stored');
+            break;
+          case 'duplicate':
+            duplicates++;
+            settle(record, facts, 'duplicate');
+            break;
+          case 'conflict':
+            setAside(
+              record,
+              event,
+              correlationId,
+              'conflict',
+              `event ${event.eventId} was stored before with different content; the first version stands`,
+            );
+            break;
+          case 'refused':
+            // Set aside only if the quarantine write below succeeds: a store that refuses every
+            // write is down, and then the record is retried like any other.
+            setAside(
+              record,
+              event,
+              correlationId,
+              'unstorable',
+              `the store refused this event: ${outcome.message}`,
+            );
+            break;
+          default:
+            assertNever(outcome);
+        }
+      });
+    } catch (error) {
+      storeFailed(error, work.records);
+      for (const { event, record, correlationId } of work.events) {
+        settle(record, { userId: event.userId, eventId: event.eventId, correlationId }, 'retry');
+      }
+    }
+  });
 
   const quarantined: Record<QuarantineReason, number> = {
     invalid_event: 0,
