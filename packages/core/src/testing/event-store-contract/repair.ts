@@ -182,43 +182,36 @@ export const describeRepairContract = (name: string, factory: EventStoreHarnessF
       );
     });
 
-    it('reads again when its overwrite meets a counter that an append moved meanwhile', async () => {
-      const { store } = harness;
-      const user = namespaced('repair-moved')('u-1');
-      const shard = testShard();
-      const first = event({ userId: user, eventId: 'e-1' });
-      await store.append(shard.records([first]));
-      await harness.tamperCounter(user, '2026-03-01', inflated);
-      const held = harness.holdNextWrite('counter');
+    const raced: readonly { readonly when: string; readonly tamper: Summary | null }[] = [
+      {
+        when: 'reads again when its overwrite meets a counter that an append moved meanwhile',
+        tamper: inflated,
+      },
+      {
+        when: 'does not overwrite a counter that an append created while it recreated a missing one',
+        tamper: null,
+      },
+    ];
+    for (const { when, tamper } of raced) {
+      it(when, async () => {
+        const { store } = harness;
+        const user = namespaced('repair-raced')('u-1');
+        const shard = testShard();
+        const first = event({ userId: user, eventId: 'e-1' });
+        await store.append(shard.records([first]));
+        await harness.tamperCounter(user, '2026-03-01', tamper);
+        const held = harness.holdNextWrite('counter');
 
-      const repair = store.repairCounters(user, ALL_TIME);
-      await held.reached;
-      const later = event({ userId: user, eventId: 'e-2' });
-      await store.append(shard.records([later]));
-      held.release();
-      await repair;
+        const repair = store.repairCounters(user, ALL_TIME);
+        await held.reached;
+        const later = event({ userId: user, eventId: 'e-2' });
+        await store.append(shard.records([later]));
+        held.release();
+        await repair;
 
-      await expectExact(store, user, [first, later]);
-    });
-
-    it('does not overwrite a counter that an append created while it recreated a missing one', async () => {
-      const { store } = harness;
-      const user = namespaced('repair-created')('u-1');
-      const shard = testShard();
-      const first = event({ userId: user, eventId: 'e-1' });
-      await store.append(shard.records([first]));
-      await harness.tamperCounter(user, '2026-03-01', null);
-      const held = harness.holdNextWrite('counter');
-
-      const repair = store.repairCounters(user, ALL_TIME);
-      await held.reached;
-      const later = event({ userId: user, eventId: 'e-2' });
-      await store.append(shard.records([later]));
-      held.release();
-      await repair;
-
-      await expectExact(store, user, [first, later]);
-    });
+        await expectExact(store, user, [first, later]);
+      });
+    }
 
     it('never counts twice while appends of the same user-day go on, and the next repair is exact', async () => {
       const { store } = harness;
