@@ -8,6 +8,7 @@ import {
   sameContent,
   USER_ID_PATTERN,
 } from './activity-event.js';
+import { PROTOTYPE_MEMBER_NAMES } from './testing/arbitraries.js';
 
 /** The server clock of every case: events may be up to 5 minutes after it. */
 const NOW = Date.UTC(2026, 2, 1, 12, 0, 0);
@@ -578,17 +579,7 @@ describe('parseActivityEvent under the rules of contract v1.1', () => {
   });
 
   describe('names have no special meaning', () => {
-    const PROTOTYPE_NAMES = [
-      'toString',
-      'valueOf',
-      'hasOwnProperty',
-      'isPrototypeOf',
-      'propertyIsEnumerable',
-      'toLocaleString',
-      '__defineGetter__',
-      '__lookupSetter__',
-      'toJSON',
-    ];
+    const PROTOTYPE_NAMES = PROTOTYPE_MEMBER_NAMES;
 
     it.each(PROTOTYPE_NAMES)('keeps the attribute %s as an own property with the value sent', (key) => {
       // Arrange: JSON.parse makes it an own key, as a request body would

@@ -205,22 +205,25 @@ export const quantityArb: fc.Arbitrary<number | undefined> = fc.oneof(
  * fc.sample(attributeNameArb, 1)[0]; // e.g. 'valueOf'
  * ```
  */
+/**
+ * Attribute names that spell `Object.prototype` members (and `toJSON`): valid keys with no special
+ * meaning, which code indexing a plain object would mistake for inherited members.
+ */
+export const PROTOTYPE_MEMBER_NAMES: readonly string[] = [
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  '__defineGetter__',
+  '__lookupSetter__',
+  'toJSON',
+];
+
 export const attributeNameArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom('trackId', 'device', 'liked', 'score', 'a.b', 'c-d') },
-  {
-    weight: 2,
-    arbitrary: fc.constantFrom(
-      'toString',
-      'valueOf',
-      'hasOwnProperty',
-      'isPrototypeOf',
-      'propertyIsEnumerable',
-      'toLocaleString',
-      '__defineGetter__',
-      '__lookupSetter__',
-      'toJSON',
-    ),
-  },
+  { weight: 2, arbitrary: fc.constantFrom(...PROTOTYPE_MEMBER_NAMES) },
   {
     weight: 1,
     arbitrary: fc

@@ -28,6 +28,7 @@ export {
   malformedPayloadArb,
   normalizeEvent,
   offsetMinutesArb,
+  PROTOTYPE_MEMBER_NAMES,
   quantityArb,
   seededRandom,
   userIdArb,
