@@ -7,6 +7,7 @@ import {
   type CounterKey,
   type CounterRepair,
   type CounterTally,
+  type CounterTampering,
   compareSequences,
   counterDrift,
   createWriteFaults,
@@ -30,7 +31,6 @@ import {
   planAppend,
   type QuarantinedRecord,
   type StoredEvent,
-  type Summary,
   settleAll,
   uncounted,
   type WriteFault,
@@ -68,21 +68,8 @@ export interface EventStoreFaults {
 }
 
 /** The in-memory event store, with what tests and drills need beyond the port. */
-export interface MemoryEventStore extends EventStore {
+export interface MemoryEventStore extends EventStore, CounterTampering {
   readonly faults: EventStoreFaults;
-  /**
-   * Overwrites (or, with `null`, deletes) the figures of a user-day's counters behind the store's
-   * back, leaving its watermarks: drift, for drills and repair tests.
-   */
-  tamperCounter(userId: string, day: DayKey, summary: Summary | null): Promise<void>;
-  /** Sets (or, with `null`, removes) one counter's watermark for a shard behind the store's back. */
-  tamperWatermark(
-    userId: string,
-    day: DayKey,
-    type: string,
-    shard: string,
-    sequence: string | null,
-  ): Promise<void>;
   /** Internal writes done so far. */
   writes(): number;
 }

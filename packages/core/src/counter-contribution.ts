@@ -52,7 +52,7 @@ export interface AppendPlan {
 }
 
 /** The idempotency key of an event, as one string. */
-export const eventKeyOf = (event: ActivityEvent): string => JSON.stringify([event.userId, event.eventId]);
+const eventKeyOf = (event: ActivityEvent): string => JSON.stringify([event.userId, event.eventId]);
 
 /**
  * The first occurrence of each key in a call, in order: the events a store claims. Repeats are
@@ -74,7 +74,7 @@ export const firstOccurrences = (entries: readonly PositionedEvent[]): Positione
 };
 
 /** The UTC day an event counts in. */
-export const countedDayOf = (event: ActivityEvent): DayKey => dayKeyOf(occurredAtMs(event));
+const countedDayOf = (event: ActivityEvent): DayKey => dayKeyOf(occurredAtMs(event));
 
 const counterId = (key: CounterKey, shard: string): string =>
   JSON.stringify([key.userId, key.day, key.type, shard]);

@@ -48,10 +48,8 @@ export {
   type CounterIncrement,
   type CounterKey,
   type CounterTally,
-  countedDayOf,
   dailyCountersOfTallies,
   type ExpectedCounter,
-  eventKeyOf,
   expectedCounters,
   firstOccurrences,
   incrementOf,
@@ -183,6 +181,7 @@ export {
   type RetryPolicy,
 } from './use-cases/publish-with-retry.js';
 export {
+  type CounterTampering,
   createWriteFaults,
   type HeldWrite,
   type WriteFault,

@@ -1,3 +1,6 @@
+import type { Summary } from './activity-summary.js';
+import type { DayKey } from './time-bucket.js';
+
 /**
  * Fault injection for the writes of an event store, shared by the memory store and the DynamoDB
  * test harness so that a fault means the same thing on every backend the contract suites run on.
@@ -96,3 +99,25 @@ export const createWriteFaults = (failure: (what: string) => Error): WriteFaults
     },
   };
 };
+
+/**
+ * Changes to a store's counters behind its back, as a bug or a hand edit would make them: what
+ * drills and repair tests start from. Figures and watermarks are separate, so each can drift alone.
+ *
+ * @example
+ * ```ts
+ * await store.tamperCounter('u-1', '2026-03-02', null); // the day's counters are gone, its events stay
+ * ```
+ */
+export interface CounterTampering {
+  /** Overwrites (or deletes, with `null`) the figures of a user-day's counters, leaving their watermarks. */
+  tamperCounter(userId: string, day: DayKey, summary: Summary | null): Promise<void>;
+  /** Sets (or removes, with `null`) one counter's watermark for a shard. */
+  tamperWatermark(
+    userId: string,
+    day: DayKey,
+    type: string,
+    shard: string,
+    sequence: string | null,
+  ): Promise<void>;
+}

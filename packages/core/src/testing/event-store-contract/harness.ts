@@ -1,10 +1,10 @@
 import { beforeAll, expect } from 'vitest';
 import type { ActivityEvent } from '../../activity-event.js';
-import { counterDrift, dailyCountersOf, type Summary } from '../../activity-summary.js';
+import { counterDrift, dailyCountersOf } from '../../activity-summary.js';
 import { type DayRange, dayRange } from '../../day-range.js';
 import type { EventStore, PositionedEvent } from '../../ports/event-store.js';
-import { DAY_MS, type DayKey } from '../../time-bucket.js';
-import type { HeldWrite, WriteFault, WriteKind } from '../../write-faults.js';
+import { DAY_MS } from '../../time-bucket.js';
+import type { CounterTampering, HeldWrite, WriteFault, WriteKind } from '../../write-faults.js';
 import { ARBITRARY_NOW } from '../arbitraries.js';
 
 export type { HeldWrite, WriteFault, WriteKind };
@@ -14,23 +14,13 @@ export type { HeldWrite, WriteFault, WriteKind };
  * store that cannot be crashed, held or tampered with in its tests cannot show that it is exact,
  * so no suite is skipped for want of one.
  */
-export interface EventStoreHarness {
+export interface EventStoreHarness extends CounterTampering {
   readonly store: EventStore;
   cleanup(): Promise<void>;
   /** Arms a fault for the writes of the next `append`; it is disarmed when that append ends. */
   injectWriteFault(fault: WriteFault): void;
   /** Holds the next write of a kind (through any append) until released. */
   holdNextWrite(kind: WriteKind): HeldWrite;
-  /** Overwrites (or deletes, with `null`) the figures of a user-day's counters behind the store's back. */
-  tamperCounter(userId: string, day: DayKey, summary: Summary | null): Promise<void>;
-  /** Sets (or removes, with `null`) one counter's watermark for a shard behind the store's back. */
-  tamperWatermark(
-    userId: string,
-    day: DayKey,
-    type: string,
-    shard: string,
-    sequence: string | null,
-  ): Promise<void>;
 }
 
 /** Builds a harness: called once per suite, in `beforeAll`. */
