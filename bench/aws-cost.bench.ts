@@ -13,17 +13,15 @@ import {
   createDynamoDbEventStore,
   createKinesisClient,
   createKinesisEventStream,
+  ensureStream,
+  ensureTable,
 } from '../packages/adapters-aws/src/index.js';
 import {
   countRequests,
   createBareEventLog,
-  emulatorConfig,
-  ensureStream,
-  ensureTable,
   meterDynamoDb,
-  startDynalite,
-  startKinesalite,
 } from '../packages/adapters-aws/src/testing/index.js';
+import { emulatorConfig, startDynalite, startKinesalite } from '../packages/aws-emulators/src/index.js';
 import {
   type ActivityEvent,
   dayRange,

@@ -14,11 +14,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKinesisEventStream } from '../packages/adapters-aws/src/index.js';
-import { ensureStream } from '../packages/adapters-aws/src/testing/index.js';
+import { createKinesisEventStream, ensureStream } from '../packages/adapters-aws/src/index.js';
 import type { ActivityEvent, StreamEnvelope } from '../packages/core/src/index.js';
-import { startLocalPipeline } from '../packages/handlers/src/local/local-pipeline.js';
-import { createLogger } from '../packages/handlers/src/observability/logger.js';
+import { createLogger } from '../packages/handlers/src/index.js';
+import { startLocalPipeline } from '../packages/local/src/index.js';
 import { type BenchSuite, median } from './kit.js';
 
 const ROUNDS = 3;

@@ -9,8 +9,8 @@
  */
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createDynamoDbClients } from '../../packages/adapters-aws/src/index.js';
-import { emulatorConfig, ensureTable, startDynalite } from '../../packages/adapters-aws/src/testing/index.js';
+import { createDynamoDbClients, ensureTable } from '../../packages/adapters-aws/src/index.js';
+import { emulatorConfig, startDynalite } from '../../packages/aws-emulators/src/index.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const latencies = process.argv.slice(3).map(Number);

@@ -6,7 +6,8 @@
  * the same SDK (unbundled) against the emulator.
  */
 import { createDynamoDbClients } from '../../packages/adapters-aws/src/index.js';
-import { createBareEventLog, emulatorConfig } from '../../packages/adapters-aws/src/testing/index.js';
+import { createBareEventLog } from '../../packages/adapters-aws/src/testing/index.js';
+import { emulatorConfig } from '../../packages/aws-emulators/src/index.js';
 
 const [bundlePath, batchesText, runId] = process.argv.slice(2);
 const batches = Number(batchesText ?? 4);

@@ -1,7 +1,8 @@
+import { startKinesalite } from '@activity-history/aws-emulators';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createKinesisClient, hasEndpointOverride } from './aws-clients.js';
-import { ensureStream, startKinesalite } from './testing/index.js';
+import { createKinesisClient, endpointFromEnvironment, hasEndpointOverride } from './aws-clients.js';
+import { ensureStream } from './provisioning.js';
 
 describe('hasEndpointOverride', () => {
   it("sees the SDK's own endpoint variables and an explicit endpoint", () => {
@@ -19,6 +20,21 @@ describe('hasEndpointOverride', () => {
   it('ignores the variables when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true, as the SDK does', () => {
     const env = { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' };
     expect(hasEndpointOverride('KINESIS', {}, env)).toBe(false);
+  });
+});
+
+describe('endpointFromEnvironment', () => {
+  it('prefers the service variable to the global one, trims them, and treats blank as unset', () => {
+    const env = {
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+      AWS_ENDPOINT_URL_KINESIS: ' http://127.0.0.1:4567 ',
+    };
+    expect(endpointFromEnvironment('KINESIS', env)).toBe('http://127.0.0.1:4567');
+    expect(endpointFromEnvironment('DYNAMODB', env)).toBe('http://127.0.0.1:4566');
+    expect(endpointFromEnvironment('KINESIS', { AWS_ENDPOINT_URL_KINESIS: '  ' })).toBeNull();
+    expect(
+      endpointFromEnvironment('KINESIS', { ...env, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'TRUE' }),
+    ).toBeNull();
   });
 });
 

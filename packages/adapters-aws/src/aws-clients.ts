@@ -10,10 +10,32 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 type Environment = Readonly<Record<string, string | undefined>>;
 
 /**
+ * The endpoint the SDK's own variables give a service: `AWS_ENDPOINT_URL_<SERVICE>`, else
+ * `AWS_ENDPOINT_URL`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` turns them off; `null` when none
+ * does (the SDK then resolves the service's endpoint for the region).
+ *
+ * @example
+ * ```ts
+ * endpointFromEnvironment('KINESIS', { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }); // 'http://127.0.0.1:4566'
+ * ```
+ */
+export const endpointFromEnvironment = (
+  serviceEnvId: string,
+  env: Environment = process.env,
+): string | null => {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true') return null;
+  for (const name of [`AWS_ENDPOINT_URL_${serviceEnvId}`, 'AWS_ENDPOINT_URL']) {
+    const value = (env[name] ?? '').trim();
+    if (value !== '') return value;
+  }
+  return null;
+};
+
+/**
  * Whether the SDK will send this service's requests to an overridden endpoint: an explicit
- * `endpoint` in the client configuration, or the SDK's own variables `AWS_ENDPOINT_URL_<SERVICE>` /
- * `AWS_ENDPOINT_URL` (unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` turns them off). The endpoint
- * itself is left to the SDK: this only decides which HTTP handler the client gets.
+ * `endpoint` in the client configuration, or one of the SDK's own variables
+ * ({@link endpointFromEnvironment}). The endpoint itself is left to the SDK: this only decides
+ * which HTTP handler the client gets.
  *
  * @example
  * ```ts
@@ -24,12 +46,7 @@ export const hasEndpointOverride = (
   serviceEnvId: string,
   config: { readonly endpoint?: unknown },
   env: Environment = process.env,
-): boolean => {
-  if (config.endpoint !== undefined) return true;
-  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true') return false;
-  const set = (name: string) => (env[name] ?? '').trim() !== '';
-  return set(`AWS_ENDPOINT_URL_${serviceEnvId}`) || set('AWS_ENDPOINT_URL');
-};
+): boolean => config.endpoint !== undefined || endpointFromEnvironment(serviceEnvId, env) !== null;
 
 // Emulators speak HTTP/1.1 only; the Kinesis client defaults to HTTP/2 and fails against them
 // (ERR_HTTP2_ERROR). A handler the caller configured always wins.

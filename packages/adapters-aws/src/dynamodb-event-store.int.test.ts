@@ -1,4 +1,10 @@
 import {
+  emulatorConfig,
+  type RunningEmulator,
+  startDynalite,
+  startDynamoDbLocal,
+} from '@activity-history/aws-emulators';
+import {
   type ActivityEvent,
   counterDrift,
   dailyCountersOf,
@@ -18,16 +24,8 @@ import {
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDynamoDbClients } from './aws-clients.js';
 import { createDynamoDbEventStore } from './dynamodb-event-store.js';
-import {
-  emulatorConfig,
-  ensureTable,
-  injectDynamoDbFaults,
-  type RunningEmulator,
-  startDynalite,
-  startDynamoDbLocal,
-  tamperDynamoDbCounter,
-  tamperDynamoDbWatermark,
-} from './testing/index.js';
+import { ensureTable } from './provisioning.js';
+import { injectDynamoDbFaults, tamperDynamoDbCounter, tamperDynamoDbWatermark } from './testing/index.js';
 
 const TABLE = 'activity-history-test';
 

@@ -4,6 +4,7 @@ export {
   createKinesisClient,
   DYNAMODB_SOCKETS,
   type DynamoDbClients,
+  endpointFromEnvironment,
   hasEndpointOverride,
 } from './aws-clients.js';
 export {
@@ -21,5 +22,7 @@ export {
   MAX_BYTES_PER_CALL,
   MAX_RECORDS_PER_CALL,
 } from './kinesis-event-stream.js';
+export { kinesisShardSource } from './kinesis-shard-source.js';
+export { ensureStream, ensureTable, type StreamSummary } from './provisioning.js';
 export { describeSdkError, type SdkFailure, sdkFailureOf } from './sdk-failure.js';
 export { TABLE_KEYS, TTL_ATTRIBUTE } from './table-layout.js';

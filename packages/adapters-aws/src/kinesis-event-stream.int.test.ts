@@ -1,4 +1,10 @@
 import {
+  emulatorConfig,
+  type RunningEmulator,
+  startKinesalite,
+  startKinesisLocal,
+} from '@activity-history/aws-emulators';
+import {
   type ActivityEvent,
   type Clock,
   decodeRecord,
@@ -9,15 +15,8 @@ import { describeEventStreamContract, type EventStreamHarness } from '@activity-
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKinesisClient } from './aws-clients.js';
 import { createKinesisEventStream, MAX_BYTES_PER_CALL } from './kinesis-event-stream.js';
-import {
-  emulatorConfig,
-  ensureStream,
-  injectKinesisRefusals,
-  type RunningEmulator,
-  readAllRecords,
-  startKinesalite,
-  startKinesisLocal,
-} from './testing/index.js';
+import { ensureStream } from './provisioning.js';
+import { injectKinesisRefusals, readAllRecords } from './testing/index.js';
 
 /** One backend per kind for the whole file, started by the first harness that needs it. */
 const lazyBackend = (start: () => Promise<RunningEmulator>) => {

@@ -6,14 +6,12 @@ import type {
   MetricsReader,
   MetricsRecorder,
 } from '@activity-history/core';
-import { Container } from 'inversify';
-import {
-  bindDiagnoseHandler,
-  bindIngestHandler,
-  bindProcessHandler,
-  bindQueryHandler,
-} from './composition/handler-bindings.js';
+import { Container, ContainerModule } from 'inversify';
 import { type HandlerSettings, TOKENS } from './composition/tokens.js';
+import { diagnoseWiring } from './functions/diagnose.js';
+import { ingestWiring } from './functions/ingest.js';
+import { processWiring } from './functions/process.js';
+import { queryWiring } from './functions/query.js';
 import type { ProcessHandler } from './handlers/process-handler.js';
 import type { HttpHandler } from './http/serve-http.js';
 import type { Logger } from './observability/logger.js';
@@ -39,8 +37,9 @@ export interface Handlers {
 }
 
 /**
- * Builds the four Lambda handlers over the given adapters, through the same container bindings the
- * Lambda entry points use, so local mode runs exactly the code deployed to AWS.
+ * Builds the four Lambda handlers over the given adapters, through the same wiring modules the
+ * deployed functions load, so local mode runs exactly the code deployed to AWS: only the adapters
+ * differ.
  *
  * @example
  * ```ts
@@ -50,19 +49,18 @@ export interface Handlers {
  */
 export const createHandlers = (ports: HandlerPorts): Handlers => {
   const { store, stream, metrics, metricsReader, clock, logger, historyApi, ...settings } = ports;
+  const adapters = new ContainerModule(({ bind }) => {
+    bind(TOKENS.store).toConstantValue(store);
+    bind(TOKENS.stream).toConstantValue(stream);
+    bind(TOKENS.metrics).toConstantValue(metrics);
+    bind(TOKENS.metricsReader).toConstantValue(metricsReader);
+    bind(TOKENS.clock).toConstantValue(clock);
+    bind(TOKENS.logger).toConstantValue(logger);
+    bind(TOKENS.settings).toConstantValue(settings);
+    if (historyApi !== undefined) bind(TOKENS.historyApi).toConstantValue(historyApi);
+  });
   const container = new Container();
-  container.bind(TOKENS.store).toConstantValue(store);
-  container.bind(TOKENS.stream).toConstantValue(stream);
-  container.bind(TOKENS.metrics).toConstantValue(metrics);
-  container.bind(TOKENS.metricsReader).toConstantValue(metricsReader);
-  container.bind(TOKENS.clock).toConstantValue(clock);
-  container.bind(TOKENS.logger).toConstantValue(logger);
-  container.bind(TOKENS.settings).toConstantValue(settings);
-  if (historyApi !== undefined) container.bind(TOKENS.historyApi).toConstantValue(historyApi);
-  bindIngestHandler(container);
-  bindProcessHandler(container);
-  bindQueryHandler(container);
-  bindDiagnoseHandler(container);
+  container.load(adapters, ingestWiring, processWiring, queryWiring, diagnoseWiring);
   return {
     ingest: container.get(TOKENS.ingestHandler),
     process: container.get(TOKENS.processHandler),

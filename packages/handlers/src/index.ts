@@ -19,7 +19,14 @@ export {
   readHttpRequest,
   readJsonBody,
 } from './http/http-request.js';
-export { type ErrorCode, errorResponse, type HttpResponse, jsonResponse } from './http/http-response.js';
+export {
+  type ErrorCode,
+  errorResponse,
+  type HttpResponse,
+  jsonResponse,
+  methodNotAllowed,
+} from './http/http-response.js';
+export { METRICS_WINDOW_BOUNDS, requestedWindowMs } from './http/metrics-window.js';
 export { openApiDocument } from './http/openapi.js';
 export { type AuthenticatedRequest, type HttpHandler, type HttpRoute, serveHttp } from './http/serve-http.js';
 export type { InvocationContext, ObservabilityDependencies } from './observability/invocation.js';

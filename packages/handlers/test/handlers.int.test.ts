@@ -1,7 +1,7 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFunction } from '../src/composition/ingest-function.js';
 import { TOKENS } from '../src/composition/tokens.js';
+import { ingestFunction } from '../src/functions/ingest.js';
 import type { Handlers } from '../src/index.js';
 import { claimsOf, getUserRoute, httpApiEvent, kinesisEvent, postActivities } from './support/aws-events.js';
 import { readStream, STREAM_NAME, startEmulators } from './support/emulators.js';

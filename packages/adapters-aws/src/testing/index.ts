@@ -22,16 +22,6 @@ export {
   tamperDynamoDbCounter,
   tamperDynamoDbWatermark,
 } from './dynamodb-faults.js';
-export { emulatorConfig } from './emulator-config.js';
-export {
-  type InProcessEmulatorOptions,
-  type RunningEmulator,
-  startDynalite,
-  startDynamoDbLocal,
-  startKinesalite,
-  startKinesisLocal,
-} from './emulators.js';
 export { injectKinesisRefusals, type KinesisRefusals } from './kinesis-faults.js';
 export { type ReadRecord, readAllRecords } from './kinesis-reader.js';
-export { ensureStream, ensureTable } from './provisioning.js';
 export { countRequests } from './request-counter.js';

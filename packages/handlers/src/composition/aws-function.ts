@@ -1,7 +1,7 @@
 import { createEmfMetrics } from '@activity-history/adapters-aws';
 import { systemClock } from '@activity-history/adapters-memory';
 import type { Stage } from '@activity-history/core';
-import { Container } from 'inversify';
+import { Container, type ContainerModule } from 'inversify';
 import { ConfigurationError } from '../errors.js';
 import { createLogger } from '../observability/logger.js';
 import { TOKENS } from './tokens.js';
@@ -38,17 +38,21 @@ export const requiredSetting = (env: Environment, name: string): string => {
 };
 
 /**
- * The container of one deployed function, with what every function shares: the JSON logger, the
- * system clock, EMF metrics for its stage and default settings. The function's module binds its
- * own adapters and handler on top. Nothing here touches the network: clients are only constructed.
- * AWS region and endpoints come from the SDK's own variables (`AWS_REGION`, `AWS_ENDPOINT_URL*`).
+ * The container of one deployed function: what every function shares (the JSON logger, the system
+ * clock, EMF metrics for its stage, default settings), then the function's own modules: its
+ * adapters and its wiring. Nothing here touches the network: clients are only constructed. AWS
+ * region and endpoints come from the SDK's own variables (`AWS_REGION`, `AWS_ENDPOINT_URL*`).
  *
  * @example
  * ```ts
- * const container = awsFunctionContainer('query', process.env);
+ * const container = awsFunctionContainer('query', process.env, dynamoDbStore(process.env), queryWiring);
  * ```
  */
-export const awsFunctionContainer = (stage: Stage, env: Environment): Container => {
+export const awsFunctionContainer = (
+  stage: Stage,
+  env: Environment,
+  ...modules: ContainerModule[]
+): Container => {
   const container = new Container();
   container
     .bind(TOKENS.logger)
@@ -56,8 +60,9 @@ export const awsFunctionContainer = (stage: Stage, env: Environment): Container 
   container.bind(TOKENS.clock).toConstantValue(systemClock);
   container
     .bind(TOKENS.metrics)
-    .toDynamicValue(() => createEmfMetrics({ namespace: metricsNamespace(env), serviceName: stage }))
+    .toResolvedValue(() => createEmfMetrics({ namespace: metricsNamespace(env), serviceName: stage }))
     .inSingletonScope();
   container.bind(TOKENS.settings).toConstantValue({});
+  container.load(...modules);
   return container;
 };

@@ -1,5 +1,5 @@
 import { createDynamoDbClients, createDynamoDbEventStore } from '@activity-history/adapters-aws';
-import type { Container } from 'inversify';
+import { ContainerModule } from 'inversify';
 import { ConfigurationError } from '../errors.js';
 import { type Environment, requiredSetting } from './aws-function.js';
 import { TOKENS } from './tokens.js';
@@ -18,21 +18,23 @@ const retentionOf = (env: Environment): { quarantineRetentionDays?: number } => 
 };
 
 /**
- * Binds the DynamoDB event store over the table named by `ACTIVITY_TABLE_NAME`, shared by the
- * process, query and diagnose functions.
+ * The DynamoDB event store over the table named by `ACTIVITY_TABLE_NAME`, as a module: shared by
+ * the process, query and diagnose functions. A missing or malformed setting fails here, at the
+ * function's initialisation.
  *
  * @example
  * ```ts
- * bindDynamoDbStore(container, process.env);
+ * const container = awsFunctionContainer('query', process.env, dynamoDbStore(process.env), queryWiring);
  * ```
  */
-export const bindDynamoDbStore = (container: Container, env: Environment): void => {
+export const dynamoDbStore = (env: Environment): ContainerModule => {
   const tableName = requiredSetting(env, 'ACTIVITY_TABLE_NAME');
   const retention = retentionOf(env);
-  container
-    .bind(TOKENS.store)
-    .toDynamicValue(() =>
-      createDynamoDbEventStore({ client: createDynamoDbClients().client, tableName, ...retention }),
-    )
-    .inSingletonScope();
+  return new ContainerModule(({ bind }) => {
+    bind(TOKENS.store)
+      .toResolvedValue(() =>
+        createDynamoDbEventStore({ client: createDynamoDbClients().client, tableName, ...retention }),
+      )
+      .inSingletonScope();
+  });
 };

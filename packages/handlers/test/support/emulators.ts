@@ -1,11 +1,11 @@
-import { createDynamoDbClients, createKinesisClient } from '@activity-history/adapters-aws';
 import {
+  createDynamoDbClients,
+  createKinesisClient,
   ensureStream,
   ensureTable,
-  readAllRecords,
-  startDynalite,
-  startKinesalite,
-} from '@activity-history/adapters-aws/testing';
+} from '@activity-history/adapters-aws';
+import { readAllRecords } from '@activity-history/adapters-aws/testing';
+import { startDynalite, startKinesalite } from '@activity-history/aws-emulators';
 import type { KinesisRecordInput } from './aws-events.js';
 
 export const TABLE_NAME = 'activity-history-test';

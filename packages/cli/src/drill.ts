@@ -1,0 +1,39 @@
+/**
+ * `pnpm drill <name>...` or `pnpm drill --all`: runs fault drills on the local pipeline (memory
+ * backend) and prints what each showed. Exit code 0 when every drill localized its fault and
+ * recovered with exact totals, 1 otherwise, 2 for a bad command line. See docs/drills.md.
+ */
+import { DRILLS } from './drills/drill-catalog.js';
+import { drillTable } from './drills/drill-report.js';
+import { type DrillResult, runDrill } from './drills/drill-run.js';
+
+const USAGE = `usage: pnpm drill <name>... | --all | --list\ndrills: ${DRILLS.map((d) => d.name).join(', ')}\n`;
+
+const args = process.argv.slice(2).filter((arg) => arg !== '--');
+if (args.length === 0 || args.includes('--help') || args.includes('-h')) {
+  process.stdout.write(USAGE);
+  process.exit(args.length === 0 ? 2 : 0);
+}
+if (args.includes('--list')) {
+  for (const d of DRILLS) process.stdout.write(`${d.name.padEnd(18)} ${d.fault} -> suspect ${d.suspect}\n`);
+  process.exit(0);
+}
+const unknown = args.filter((arg) => arg !== '--all' && !DRILLS.some((d) => d.name === arg));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown drill: ${unknown.join(', ')}\n${USAGE}`);
+  process.exit(2);
+}
+const chosen = args.includes('--all') ? DRILLS : DRILLS.filter((d) => args.includes(d.name));
+
+const results: DrillResult[] = [];
+for (const drill of chosen) {
+  process.stdout.write(`${drill.name}: ${drill.fault} (${drill.injection})\n`);
+  const result = await runDrill(drill);
+  results.push(result);
+  process.stdout.write(
+    `  diagnosis: ${result.observed.verdict}, suspect ${result.observed.suspect}: ${result.observed.summary}\n` +
+      `  ${result.problem === null ? 'pass' : `FAIL: ${result.problem}`}; ${result.remedy}\n`,
+  );
+}
+process.stdout.write(`\n${drillTable(results)}\n`);
+process.exitCode = results.every((r) => r.problem === null) ? 0 : 1;

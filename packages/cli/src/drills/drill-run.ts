@@ -1,0 +1,277 @@
+import {
+  type CheckId,
+  type CheckStatus,
+  type DayRange,
+  DEFAULT_THRESHOLDS,
+  type Diagnosis,
+  dayRange,
+  type HealthReport,
+  type HealthStage,
+} from '@activity-history/core';
+import { createLogger } from '@activity-history/handlers';
+import { type LocalPipeline, type LocalPipelineOptions, startLocalPipeline } from '@activity-history/local';
+import { type ApiTarget, callApi, errorMessage } from '../api-client.js';
+import { type AcceptedModel, createAcceptedModel, type DrillEvent, drillEvents } from './drill-traffic.js';
+
+/** What a drill's fault gets to work with. */
+export interface DrillContext {
+  readonly pipeline: LocalPipeline;
+  /** The in-memory store and stream, with their fault switches. */
+  readonly memory: NonNullable<LocalPipeline['backend']['memory']>;
+  /** The user whose diagnosis must name the fault. */
+  readonly affected: string;
+  /** The UTC days the drill's queries cover: from two days ago to tomorrow. */
+  readonly range: DayRange;
+  /** Posts events and notes in the model those the API accepted; returns the status. */
+  send(events: readonly DrillEvent[]): Promise<number>;
+  /** Events of a user, numbered apart from every other batch of this drill. */
+  events(userId: string, count: number): DrillEvent[];
+  /** `GET /users/{userId}/activity` over the range; `null` when it does not answer 200. */
+  totals(userId: string): Promise<{ count: number; quantity: number } | null>;
+}
+
+/** One fault, armed for one run of a drill. */
+export interface DrillFault {
+  /** Options the fault needs from the pipeline (wrapped functions). */
+  readonly options?: Pick<LocalPipelineOptions, 'wrapHandlers'>;
+  /** Turns the fault on and sends the traffic that meets it. */
+  inject(context: DrillContext): Promise<void>;
+  /** Removes the fault (and repairs what needs repair); says what was done. */
+  remove(context: DrillContext): Promise<string>;
+}
+
+/** A fault drill: a fault, the stage the diagnosis must blame, and how the pipeline recovers. */
+export interface Drill {
+  readonly name: string;
+  readonly fault: string;
+  readonly injection: string;
+  readonly suspect: CheckId;
+  /** The `/health` stage that must show the fault; `null` for a fault only a user's diagnosis sees. */
+  readonly stage: HealthStage | null;
+  readonly recovery: string;
+  /** A fresh fault, for one run. */
+  arm(): DrillFault;
+}
+
+/** What a run of a drill showed. */
+export interface DrillResult {
+  readonly drill: Drill;
+  /** Whether the diagnosis named the expected suspect and `/health` showed the stage. */
+  readonly localized: boolean;
+  readonly localizedAfterMs: number;
+  readonly observed: {
+    readonly suspect: CheckId | null;
+    readonly verdict: Diagnosis['verdict'] | null;
+    readonly health: HealthReport['status'] | null;
+    readonly stageStatus: CheckStatus | null;
+    /** The suspect check's answer. */
+    readonly summary: string;
+  };
+  /** Whether, after the fault was removed, the totals were exact and every judgement healthy. */
+  readonly recovered: boolean;
+  readonly recoveredAfterMs: number;
+  readonly remedy: string;
+  readonly totals: readonly {
+    readonly userId: string;
+    readonly expected: { count: number; quantity: number };
+    readonly actual: { count: number; quantity: number } | null;
+  }[];
+  /** Why the drill failed, when it did. */
+  readonly problem: string | null;
+}
+
+/** How drills run: short windows so that a fault shows, and clears, within seconds. */
+export interface DrillSettings {
+  /** How far back `/health` and the diagnosis look (default 5 s). */
+  readonly windowMs?: number;
+  /** How long the fault may take to show (default 15 s). */
+  readonly localizeWithinMs?: number;
+  /** How long recovery may take once the fault is removed, beyond the window (default 20 s). */
+  readonly recoverWithinMs?: number;
+}
+
+/**
+ * The thresholds of a drill: the defaults, with the stream's lag limits scaled down with the window
+ * (warn at 1.5 s, fail at 3 s instead of 10 s and 60 s), so a stuck shard shows in seconds.
+ */
+const DRILL_THRESHOLDS = { ...DEFAULT_THRESHOLDS, lagWarnMs: 1_500, lagFailMs: 3_000 };
+
+/** Lambda's mapping settings with quick retries, so a batch failing under a fault comes again soon. */
+const DRILL_POLLER = {
+  pollIntervalMs: 50,
+  metricsIntervalMs: 200,
+  retryBackoffInitialMs: 200,
+  retryBackoffMaxMs: 1_000,
+};
+
+const DAY_MS = 86_400_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns a value, or the deadline passes (then the last attempt's `null`). */
+const within = async <T>(ms: number, check: () => Promise<T | null>): Promise<T | null> => {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== null || Date.now() > deadline) return value;
+    await sleep(100);
+  }
+};
+
+const sameTotals = (a: { count: number; quantity: number } | null, b: { count: number; quantity: number }) =>
+  a !== null && a.count === b.count && a.quantity === b.quantity;
+
+/**
+ * Runs one drill on a fresh local pipeline (memory backend, a free port): healthy traffic for the
+ * affected user and a bystander, then the fault and the traffic that meets it; waits until the
+ * diagnosis of the affected user names the expected suspect and `/health` shows the stage; then
+ * removes the fault and waits until every user's totals equal the model of distinct accepted
+ * events and `/health` and the diagnosis are healthy again.
+ *
+ * @example
+ * ```ts
+ * const result = await runDrill(DRILLS[0]);
+ * result.localized && result.recovered; // true
+ * ```
+ */
+export const runDrill = async (drill: Drill, settings: DrillSettings = {}): Promise<DrillResult> => {
+  const windowMs = settings.windowMs ?? 5_000;
+  const fault = drill.arm();
+  const pipeline = await startLocalPipeline({
+    backend: 'memory',
+    port: 0,
+    logger: createLogger({ level: 'silent' }),
+    metricsWindowMs: windowMs,
+    thresholds: DRILL_THRESHOLDS,
+    poller: DRILL_POLLER,
+    ...fault.options,
+  });
+  try {
+    return await exercise(drill, fault, pipeline, {
+      windowMs,
+      localizeWithinMs: settings.localizeWithinMs ?? 15_000,
+      recoverWithinMs: settings.recoverWithinMs ?? 20_000,
+    });
+  } finally {
+    await pipeline.close();
+  }
+};
+
+const exercise = async (
+  drill: Drill,
+  fault: DrillFault,
+  pipeline: LocalPipeline,
+  settings: Required<DrillSettings>,
+): Promise<DrillResult> => {
+  const api: ApiTarget = { url: pipeline.url, token: pipeline.token };
+  const model: AcceptedModel = createAcceptedModel();
+  const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+  const days = dayRange(today - 2 * DAY_MS, today + DAY_MS);
+  if (!days.ok) throw new Error('the drill range is invalid');
+  const range = days.value;
+  const query = `from=${new Date(range.from).toISOString().slice(0, 10)}&to=${new Date(range.to).toISOString().slice(0, 10)}`;
+  const affected = `drill-${drill.name}`;
+  const bystander = `bystander-${drill.name}`;
+  let batches = 0;
+
+  const context: DrillContext = {
+    pipeline,
+    memory: pipeline.backend.memory!,
+    affected,
+    range,
+    async send(events) {
+      const response = await callApi(api, 'POST', '/activities', { events });
+      const accepted = (response.body as { accepted?: { index: number }[] } | null)?.accepted ?? [];
+      for (const { index } of accepted) model.accept(events[index]!);
+      return response.status;
+    },
+    events: (userId, count) => drillEvents(userId, count, `b${batches++}`, Date.now()),
+    async totals(userId) {
+      const response = await callApi(api, 'GET', `/users/${encodeURIComponent(userId)}/activity?${query}`);
+      if (response.status !== 200) return null;
+      const { count, quantity } = (response.body as { totals: { count: number; quantity: number } }).totals;
+      return { count, quantity };
+    },
+  };
+  const diagnose = async (): Promise<Diagnosis | null> => {
+    const response = await callApi(api, 'GET', `/users/${encodeURIComponent(affected)}/diagnosis?${query}`);
+    return response.status === 200 ? (response.body as Diagnosis) : null;
+  };
+  const health = async (): Promise<HealthReport> => {
+    const response = await callApi(api, 'GET', '/health');
+    if (response.status !== 200) throw new Error(`GET /health answered ${errorMessage(response)}`);
+    return response.body as HealthReport;
+  };
+  const allExact = async () => {
+    const totals = await Promise.all(
+      model.users().map(async (userId) => ({
+        userId,
+        expected: model.totals(userId),
+        actual: await context.totals(userId),
+      })),
+    );
+    return { totals, exact: totals.every((t) => sameTotals(t.actual, t.expected)) };
+  };
+
+  // A healthy start: the drill's users have counted history before the fault.
+  await context.send([...context.events(affected, 12), ...context.events(bystander, 12)]);
+  const settled = await within(settings.windowMs + 10_000, async () =>
+    (await allExact()).exact ? true : null,
+  );
+  if (settled === null) throw new Error(`${drill.name}: the pipeline did not count the first traffic`);
+
+  const injectedAt = Date.now();
+  await fault.inject(context);
+  let observed: DrillResult['observed'] = {
+    suspect: null,
+    verdict: null,
+    health: null,
+    stageStatus: null,
+    summary: '',
+  };
+  const localized = await within(settings.localizeWithinMs, async () => {
+    const [diagnosis, report] = await Promise.all([diagnose(), health()]);
+    const stageStatus = drill.stage === null ? null : report.stages[drill.stage].status;
+    observed = {
+      suspect: diagnosis?.suspect ?? null,
+      verdict: diagnosis?.verdict ?? null,
+      health: report.status,
+      stageStatus,
+      summary: diagnosis?.checks.find((c) => c.id === diagnosis.suspect)?.summary ?? '',
+    };
+    const stageShows = drill.stage === null || stageStatus !== 'ok';
+    return observed.suspect === drill.suspect && stageShows ? true : null;
+  });
+  const localizedAfterMs = Date.now() - injectedAt;
+
+  const removedAt = Date.now();
+  const remedy = await fault.remove(context);
+  let last = await allExact();
+  const recovered = await within(settings.windowMs + settings.recoverWithinMs, async () => {
+    last = await allExact();
+    if (!last.exact) return null;
+    const [diagnosis, report] = await Promise.all([diagnose(), health()]);
+    return report.status === 'healthy' && diagnosis?.verdict === 'healthy' ? true : null;
+  });
+  const recoveredAfterMs = Date.now() - removedAt;
+
+  const problem =
+    localized === null
+      ? `the diagnosis named ${observed.suspect ?? 'no suspect'} (expected ${drill.suspect})` +
+        (drill.stage === null ? '' : `, /health ${drill.stage}: ${observed.stageStatus}`)
+      : recovered === null
+        ? last.exact
+          ? 'the totals are exact but the pipeline did not turn healthy'
+          : 'the totals did not come back exact'
+        : null;
+  return {
+    drill,
+    localized: localized !== null,
+    localizedAfterMs,
+    observed,
+    recovered: recovered !== null,
+    recoveredAfterMs,
+    remedy,
+    totals: last.totals,
+    problem,
+  };
+};

@@ -1,0 +1,81 @@
+import { createLogger } from '@activity-history/handlers';
+import { type LocalPipeline, startLocalPipeline } from '@activity-history/local';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDemo } from '../../src/demo-command.js';
+import { runDoctor } from '../../src/doctor-command.js';
+import { eventsOf, postEvents, quarantineReasons } from './support/api-client.js';
+
+/** An output stream kept in memory, as a pipe (not a terminal). */
+const captured = () => {
+  const chunks: string[] = [];
+  return { write: (text: string) => chunks.push(text), isTTY: false, text: () => chunks.join('') };
+};
+
+describe('pnpm demo and pnpm doctor against local mode', () => {
+  let pipeline: LocalPipeline;
+  beforeAll(async () => {
+    pipeline = await startLocalPipeline({
+      backend: 'memory',
+      port: 0,
+      logger: createLogger({ level: 'silent' }),
+    });
+  });
+  afterAll(async () => {
+    await pipeline.close();
+  });
+
+  it('demo sends a day of traffic, waits for exact counts and prints histories', async () => {
+    const out = captured();
+    const err = captured();
+
+    const code = await runDemo(['--url', pipeline.url, '--users', '40'], { out, err });
+
+    expect(err.text()).toBe('');
+    expect(code).toBe(0);
+    expect(out.text()).toMatch(/sending: \d+ accepted, [1-9]\d* rejected as invalid/);
+    expect(out.text()).toContain('every count is exact');
+    expect(out.text()).toMatch(/type\s+count\s+quantity/);
+    const conflicted = /pnpm run doctor (listener-\d+)/.exec(out.text())?.[1];
+    expect(conflicted).toBeDefined();
+    await expect.poll(() => quarantineReasons(pipeline.url, conflicted!)).toContain('conflict');
+  });
+
+  it('doctor prints the verdict, every check, rejected events with reasons and drift', async () => {
+    const [event] = eventsOf('u-doctor', 1);
+    await postEvents(pipeline.url, [event]);
+    await postEvents(pipeline.url, [{ ...event!, quantity: 9 }]);
+    await expect.poll(() => quarantineReasons(pipeline.url, 'u-doctor')).toEqual(['conflict']);
+    const out = captured();
+
+    const code = await runDoctor(['u-doctor', '--url', pipeline.url], { out, err: captured() }, {});
+
+    expect(code).toBe(0);
+    const report = out.text();
+    expect(report).toMatch(/^Diagnosis of u-doctor from /);
+    expect(report).toMatch(/Verdict: (HEALTHY|DEGRADED)/);
+    for (const id of ['api', 'query', 'store', 'counters', 'processor', 'stream', 'ingest']) {
+      expect(report).toMatch(new RegExp(`\\[(ok  |WARN|FAIL)\\] ${id}: `));
+    }
+    expect(report).toMatch(/Rejected events \(latest first\): 1\n.*\n.*\n\S+\s+e-0\s+conflict/);
+    expect(report).toContain('Counter drift: none');
+  });
+
+  it('doctor --json prints the raw diagnosis', async () => {
+    const out = captured();
+
+    await runDoctor(['u-doctor', '--url', pipeline.url, '--json'], { out, err: captured() }, {});
+
+    expect(JSON.parse(out.text())).toMatchObject({ userId: 'u-doctor', checks: expect.any(Array) });
+  });
+
+  it('doctor exits 2 with a message when there is no diagnosis to show', async () => {
+    const err = captured();
+
+    const badUser = await runDoctor(['bad user', '--url', pipeline.url], { out: captured(), err }, {});
+    const noUser = await runDoctor(['--url', pipeline.url], { out: captured(), err: captured() }, {});
+
+    expect(badUser).toBe(2);
+    expect(err.text()).toContain('400 invalid_parameter');
+    expect(noUser).toBe(2);
+  });
+});

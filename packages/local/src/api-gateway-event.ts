@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import type { HttpApiEvent } from '@activity-history/handlers';
+import type { LocalClaims } from './local-authorizer.js';
+
+/** The functions behind the HTTP API. */
+export type ApiFunction = 'ingest' | 'query' | 'diagnose';
+
+/** An API route as API Gateway's HTTP API defines it. */
+export interface ApiRoute {
+  readonly routeKey: string;
+  readonly target: ApiFunction;
+  readonly pathParameters: Readonly<Record<string, string>> | null;
+  /** Whether the route is open without a token (API Gateway: a route without an authorizer). */
+  readonly open: boolean;
+}
+
+const USER_ROUTE = /^\/users\/([^/]+)\/(activity|diagnosis)$/;
+
+const decoded = (segment: string): string | null => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * The API route of a request, or `null` for none (a 404 at the edge). Path parameters are
+ * URL-decoded, as API Gateway passes them; a segment whose escapes are broken yields no parameter,
+ * and the function answers for it.
+ *
+ * @example
+ * ```ts
+ * matchApiRoute('GET', '/users/u-1/activity'); // { routeKey: 'GET /users/{userId}/activity', target: 'query', ... }
+ * ```
+ */
+export const matchApiRoute = (method: string, rawPath: string): ApiRoute | null => {
+  if (method === 'POST' && rawPath === '/activities') {
+    return { routeKey: 'POST /activities', target: 'ingest', pathParameters: null, open: false };
+  }
+  if (method !== 'GET') return null;
+  if (rawPath === '/health') {
+    return { routeKey: 'GET /health', target: 'diagnose', pathParameters: null, open: true };
+  }
+  const user = USER_ROUTE.exec(rawPath);
+  if (user === null) return null;
+  const userId = decoded(user[1]!);
+  return {
+    routeKey: `GET /users/{userId}/${user[2]}`,
+    target: user[2] === 'activity' ? 'query' : 'diagnose',
+    pathParameters: userId === null ? null : { userId },
+    open: false,
+  };
+};
+
+/**
+ * The methods the API serves on a path, or `[]` for a path it does not know: a known path asked
+ * with another method is a 405 listing these in `Allow`, not a 404.
+ *
+ * @example
+ * ```ts
+ * apiPathMethods('/activities'); // ['POST']
+ * apiPathMethods('/nowhere'); // []
+ * ```
+ */
+export const apiPathMethods = (rawPath: string): readonly string[] => {
+  if (rawPath === '/activities') return ['POST'];
+  if (rawPath === '/health' || USER_ROUTE.test(rawPath)) return ['GET'];
+  return [];
+};
+
+/** An HTTP request as it reached the local server. */
+export interface RawRequest {
+  readonly method: string;
+  /** The request target: path and query string, as sent. */
+  readonly url: string;
+  /** Header names in lower case; repeated headers as arrays (Node's `IncomingMessage.headers`). */
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  readonly body: Buffer;
+  readonly sourceIp: string;
+}
+
+/** Media types API Gateway passes as text; anything else arrives base64-encoded. */
+const TEXT_MEDIA_TYPE =
+  /^(?:text\/[^;]+|application\/(?:[\w.+-]*\+)?(?:json|xml)|application\/(?:javascript|x-www-form-urlencoded))\s*(?:;|$)/i;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+const textOf = (body: Buffer, contentType: string | undefined): string | null => {
+  if (contentType === undefined || !TEXT_MEDIA_TYPE.test(contentType.trim())) return null;
+  try {
+    return strictUtf8.decode(body);
+  } catch {
+    return null;
+  }
+};
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** API Gateway's `requestContext.time`: `12/Mar/2026:19:03:58 +0000`. */
+const gatewayTime = (ms: number): string => {
+  const d = new Date(ms);
+  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(
+    d.getUTCMinutes(),
+  )}:${pad(d.getUTCSeconds())} +0000`;
+};
+
+/**
+ * An id shaped like API Gateway's request ids.
+ *
+ * @example
+ * ```ts
+ * gatewayRequestId(); // 'JKJaXmPLvHcESHA='
+ * ```
+ */
+export const gatewayRequestId = (): string => randomBytes(10).toString('base64');
+
+/**
+ * The event API Gateway's HTTP API (payload format 2.0, JWT authorizer) would hand the route's
+ * function for this request: header names lower-cased and repeated values joined with commas,
+ * cookies split out, repeated query parameters joined with commas, the body as text for textual
+ * media types and base64 otherwise, and the authorizer's claims.
+ *
+ * @example
+ * ```ts
+ * const event = httpApiEventOf(request, route, { claims: { sub: 'local' }, scopes: [] }, { requestId, now: Date.now(), host });
+ * const response = await handlers.query(event);
+ * ```
+ */
+export const httpApiEventOf = (
+  request: RawRequest,
+  route: ApiRoute,
+  jwt: LocalClaims,
+  context: { readonly requestId: string; readonly now: number; readonly host: string },
+): HttpApiEvent => {
+  const target = new URL(request.url, 'http://local.invalid');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || name === 'cookie') continue;
+    headers[name.toLowerCase()] = typeof value === 'string' ? value : value.join(',');
+  }
+  const cookieHeader = request.headers.cookie;
+  const cookies = (typeof cookieHeader === 'string' ? [cookieHeader] : (cookieHeader ?? []))
+    .flatMap((line) => line.split(';'))
+    .map((cookie) => cookie.trim())
+    .filter((cookie) => cookie !== '');
+  const query: Record<string, string> = {};
+  for (const [name, value] of target.searchParams) {
+    query[name] = name in query ? `${query[name]},${value}` : value;
+  }
+  const text = request.body.byteLength === 0 ? null : textOf(request.body, headers['content-type']);
+  const event = {
+    version: '2.0',
+    routeKey: route.routeKey,
+    rawPath: target.pathname,
+    rawQueryString: target.search.replace(/^\?/, ''),
+    ...(cookies.length > 0 ? { cookies } : {}),
+    headers,
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(route.pathParameters === null ? {} : { pathParameters: route.pathParameters }),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: { principalId: '', integrationLatency: 0, jwt },
+      domainName: context.host,
+      domainPrefix: context.host.split('.')[0] ?? context.host,
+      http: {
+        method: request.method,
+        path: target.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.sourceIp,
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: context.requestId,
+      routeKey: route.routeKey,
+      stage: '$default',
+      time: gatewayTime(context.now),
+      timeEpoch: context.now,
+    },
+    ...(request.body.byteLength === 0
+      ? { isBase64Encoded: false }
+      : { body: text ?? request.body.toString('base64'), isBase64Encoded: text === null }),
+  };
+  return event as HttpApiEvent;
+};

@@ -1,0 +1,21 @@
+/**
+ * Local mode: the whole pipeline on one machine, as deployed to AWS. The four Lambda handlers
+ * (from `@activity-history/handlers`, unchanged) run behind an HTTP gateway with a JWT-scope
+ * authorizer, a Kinesis delivery loop feeds the process handler with Lambda's event source mapping
+ * semantics, and the backends are either the in-memory adapters or DynamoDB and Kinesis
+ * (emulators started here, or any endpoint the SDK's variables name). `pnpm start` runs `main.ts`.
+ *
+ * @example
+ * ```ts
+ * import { startLocalPipeline } from '@activity-history/local';
+ *
+ * const pipeline = await startLocalPipeline({ backend: 'memory', port: 0 });
+ * console.log(pipeline.url);
+ * await pipeline.stop();
+ * ```
+ *
+ * @packageDocumentation
+ */
+export type { BackendKind, LocalBackend } from './local-backends.js';
+export { localOptionsFromEnv } from './local-config.js';
+export { type LocalPipeline, type LocalPipelineOptions, startLocalPipeline } from './local-pipeline.js';

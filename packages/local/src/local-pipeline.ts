@@ -1,0 +1,202 @@
+import { join, resolve } from 'node:path';
+import { createMemoryMetrics, type MemoryMetrics, systemClock } from '@activity-history/adapters-memory';
+import type { EventStore, HealthThresholds } from '@activity-history/core';
+import {
+  createHandlers,
+  createLogger,
+  type HandlerPorts,
+  type Handlers,
+  jsonResponse,
+  type Logger,
+  openApiDocument,
+} from '@activity-history/handlers';
+import { awsBackend } from './aws-backend.js';
+import { openCheckpoints } from './checkpoint-store.js';
+import { dashboardPages } from './dashboard-pages.js';
+import { type DeadLetterStore, openDeadLetters } from './dead-letter-store.js';
+import { type BackendKind, type LocalBackend, memoryBackend } from './local-backends.js';
+import { type LocalPage, startLocalServer } from './local-server.js';
+import { createStreamPoller, type PollerSettings, type StreamPoller } from './stream-poller.js';
+
+/** How to run the local pipeline; every field has a default (see docs/local-mode.md). */
+export interface LocalPipelineOptions {
+  /** `emulators` (default): DynamoDB and Kinesis emulators in process, data on disk; or `memory`. */
+  readonly backend?: BackendKind;
+  /** The port on 127.0.0.1 (default 3000; `0` picks a free one). */
+  readonly port?: number;
+  /** Where emulator data, checkpoints and dead letters are kept (default `./.activity-history`). */
+  readonly dataDir?: string;
+  readonly tableName?: string;
+  readonly streamName?: string;
+  /** Shards of a stream local mode creates (default 2). */
+  readonly shardCount?: number;
+  /** A bearer token every API request must carry; `null` (default): no token check. */
+  readonly token?: string | null;
+  readonly poller?: Partial<PollerSettings>;
+  /** How far back `/health` and the diagnosis look, ms (default 60 s). */
+  readonly metricsWindowMs?: number;
+  /** The environment, for the AWS SDK's endpoint variables (default `process.env`). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly logger?: Logger;
+  /** Wraps the store the functions use: for drills that make it fail. */
+  readonly wrapStore?: (store: EventStore) => EventStore;
+  /**
+   * Wraps the functions the gateway and the poller call: for drills that make one fail. Gets the
+   * ports they were built over, to build variants of them.
+   */
+  readonly wrapHandlers?: (handlers: Handlers, ports: HandlerPorts) => Handlers;
+  /** The thresholds `/health` and the diagnosis judge with (default: core's `DEFAULT_THRESHOLDS`). */
+  readonly thresholds?: HealthThresholds;
+  /**
+   * Pages served beside the API, by path; they replace the built-in ones (`/`: the dashboard, or the
+   * JSON index for non-browsers; `/dashboard/series`; `/openapi.json`).
+   */
+  readonly pages?: ReadonlyMap<string, LocalPage>;
+}
+
+/** The running local pipeline. */
+export interface LocalPipeline {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly backend: LocalBackend;
+  readonly dataDir: string;
+  readonly tableName: string;
+  readonly streamName: string;
+  readonly token: string | null;
+  readonly handlers: Handlers;
+  readonly metrics: MemoryMetrics;
+  readonly poller: StreamPoller;
+  readonly pollerSettings: Partial<PollerSettings>;
+  readonly deadLetters: DeadLetterStore;
+  /** Where the dead letters are kept, `null` in memory. */
+  readonly deadLetterFile: string | null;
+  /**
+   * Stops intake (the server takes no new request and finishes those in flight), lets each shard's
+   * batch in flight finish and checkpoint, then stops the backends.
+   */
+  close(): Promise<void>;
+}
+
+/** Samples older than this are dropped: the dashboard's widest window. */
+const METRICS_RETENTION_MS = 15 * 60_000;
+
+const indexPage =
+  (backend: LocalBackend): LocalPage =>
+  () =>
+    jsonResponse(200, {
+      service: 'activity-history local mode',
+      backend: backend.kind,
+      routes: {
+        ingest: 'POST /activities',
+        history: 'GET /users/{userId}/activity',
+        diagnosis: 'GET /users/{userId}/diagnosis',
+        dashboard: 'GET / in a browser',
+        health: 'GET /health',
+        openapi: 'GET /openapi.json',
+      },
+    });
+
+/**
+ * Starts the whole pipeline in this process, through the same handlers as in AWS: the HTTP API on
+ * 127.0.0.1, the store and stream of the chosen backend, the stream poller feeding the process
+ * function as Lambda's event source mapping does, and the metrics store behind `/health` and the
+ * diagnosis. `pnpm start` and the end-to-end tests both run it.
+ *
+ * @example
+ * ```ts
+ * const pipeline = await startLocalPipeline({ backend: 'memory', port: 0 });
+ * await fetch(`${pipeline.url}/health`);
+ * await pipeline.close();
+ * ```
+ */
+export const startLocalPipeline = async (options: LocalPipelineOptions = {}): Promise<LocalPipeline> => {
+  const clock = systemClock;
+  const logger = options.logger ?? createLogger({ level: 'warn' });
+  const dataDir = resolve(options.dataDir ?? '.activity-history');
+  const tableName = options.tableName ?? 'activity-history';
+  const streamName = options.streamName ?? 'activity-events';
+  const shardCount = options.shardCount ?? 2;
+  const token = options.token ?? null;
+  const backend =
+    options.backend === 'memory'
+      ? memoryBackend({ shardCount, clock })
+      : await awsBackend({ dataDir, tableName, streamName, shardCount, env: options.env ?? process.env });
+  try {
+    const metrics = createMemoryMetrics({ clock, retentionMs: METRICS_RETENTION_MS });
+    const store = options.wrapStore?.(backend.store) ?? backend.store;
+    const ports: HandlerPorts = {
+      store,
+      stream: backend.stream,
+      metrics,
+      metricsReader: metrics,
+      clock,
+      logger,
+      metricsWindowMs: options.metricsWindowMs ?? 60_000,
+      ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
+    };
+    const built = createHandlers(ports);
+    const handlers = options.wrapHandlers?.(built, ports) ?? built;
+    const onDisk = (file: string) => (backend.persistent ? join(dataDir, file) : null);
+    const checkpoints = await openCheckpoints(
+      onDisk(`checkpoints/${streamName}.json`),
+      await backend.source.identity(),
+    );
+    if (checkpoints.discarded) {
+      logger.warn({ streamName }, 'the stream was recreated: its old checkpoints were dropped');
+    }
+    const deadLetterFile = onDisk(`dead-letters/${streamName}.jsonl`);
+    const deadLetters = await openDeadLetters(deadLetterFile);
+    const pollerSettings = options.poller ?? {};
+    const poller = await createStreamPoller({
+      source: backend.source,
+      checkpoints,
+      deadLetters,
+      invoke: handlers.process,
+      clock,
+      metrics,
+      logger,
+      origin: { streamArn: backend.streamArn, region: backend.region },
+      settings: pollerSettings,
+    });
+    const pages = new Map<string, LocalPage>([
+      ...dashboardPages({
+        metrics,
+        index: indexPage(backend),
+        defaultWindowMs: options.metricsWindowMs ?? 60_000,
+      }),
+      ['/openapi.json', () => jsonResponse(200, openApiDocument)],
+      ...(options.pages ?? []),
+    ]);
+    const server = await startLocalServer({
+      functions: handlers,
+      token,
+      pages,
+      host: '127.0.0.1',
+      port: options.port ?? 3000,
+      logger,
+    });
+    poller.start();
+    return {
+      url: server.url,
+      backend,
+      dataDir,
+      tableName,
+      streamName,
+      token,
+      handlers,
+      metrics,
+      poller,
+      pollerSettings,
+      deadLetters,
+      deadLetterFile,
+      async close() {
+        await server.close();
+        await poller.stop();
+        await backend.close();
+      },
+    };
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+};
