@@ -11,7 +11,9 @@ const call = async (
     method: 'POST',
     headers: {
       // DynamoDB speaks JSON 1.0, Kinesis JSON 1.1; the emulators check the signature's shape, not its value.
-      'content-type': target.startsWith('DynamoDB') ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1',
+      'content-type': target.startsWith('DynamoDB')
+        ? 'application/x-amz-json-1.0'
+        : 'application/x-amz-json-1.1',
       'x-amz-target': target,
       'x-amz-date': '20260101T000000Z',
       authorization:
