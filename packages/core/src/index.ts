@@ -133,6 +133,7 @@ export {
   type IncomingRecord,
   type StreamEnvelope,
 } from './stream-record.js';
+export { systemClock } from './system-clock.js';
 export {
   bucketStart,
   countBuckets,
