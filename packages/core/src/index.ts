@@ -80,6 +80,7 @@ export {
   MAX_ERROR_PATH_LENGTH,
   MAX_FIELD_ERRORS,
 } from './field-error.js';
+export { isJsonObject } from './json-object.js';
 export type { Clock } from './ports/clock.js';
 export type { AppendOutcome, CounterRepair, EventStore, PositionedEvent } from './ports/event-store.js';
 export type { EventStream, PublishOutcome } from './ports/event-stream.js';

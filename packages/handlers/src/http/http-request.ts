@@ -1,5 +1,5 @@
 import type { Caller, Result } from '@activity-history/core';
-import { err, ok } from '@activity-history/core';
+import { err, isJsonObject, ok } from '@activity-history/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { errorResponse, type HttpResponse } from './http-response.js';
 
@@ -31,8 +31,7 @@ export interface HttpRequest {
 
 type Fields = Readonly<Record<string, unknown>>;
 
-const fieldsOf = (value: unknown): Fields =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : {};
+const fieldsOf = (value: unknown): Fields => (isJsonObject(value) ? value : {});
 
 const stringOf = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
