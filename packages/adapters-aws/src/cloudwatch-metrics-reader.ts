@@ -8,6 +8,7 @@ import {
   STAGES,
   type Stage,
   type StageFigures,
+  systemClock,
 } from '@activity-history/core';
 import {
   type CloudWatchClient,
@@ -218,11 +219,6 @@ const mergePages = (pages: readonly (readonly MetricDataResult[])[]): MetricData
     merged.set(id, entry);
   }
   return [...merged.values()];
-};
-
-const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
 };
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createManualClock, systemClock } from './clock.js';
+import { createManualClock } from './clock.js';
 
 describe('createManualClock', () => {
   it('moves only when advanced, set or slept on, and a sleep resolves at once', async () => {
@@ -12,13 +12,5 @@ describe('createManualClock', () => {
 
     expect(afterMoves).toBe(1_300);
     expect(clock.now()).toBe(10);
-  });
-});
-
-describe('systemClock', () => {
-  it('tells wall time and waits for real', async () => {
-    const before = Date.now();
-    await systemClock.sleep(20);
-    expect(systemClock.now() - before).toBeGreaterThanOrEqual(19);
   });
 });

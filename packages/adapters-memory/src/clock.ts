@@ -34,16 +34,3 @@ export const createManualClock = (startMs: number): ManualClock => {
     },
   };
 };
-
-/**
- * The real clock: wall time, and sleeps that wait.
- *
- * @example
- * ```ts
- * const deps = { stream, clock: systemClock, metrics, retryPolicy: DEFAULT_RETRY_POLICY };
- * ```
- */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
-};

@@ -13,7 +13,7 @@
  *
  * @packageDocumentation
  */
-export { createManualClock, type ManualClock, systemClock } from './clock.js';
+export { createManualClock, type ManualClock } from './clock.js';
 export {
   createMemoryEventStore,
   DEFAULT_QUARANTINE_RETENTION_MS,

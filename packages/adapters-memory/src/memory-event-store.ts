@@ -32,11 +32,11 @@ import {
   type QuarantinedRecord,
   type StoredEvent,
   settleAll,
+  systemClock,
   uncounted,
   type WriteFault,
   type WriteKind,
 } from '@activity-history/core';
-import { systemClock } from './clock.js';
 
 /** How long quarantined records are kept by default: core's retention, in milliseconds. */
 export const DEFAULT_QUARANTINE_RETENTION_MS = DEFAULT_QUARANTINE_RETENTION_DAYS * DAY_MS;

@@ -5,8 +5,8 @@ import {
   type IncomingRecord,
   type PublishOutcome,
   type StreamEnvelope,
+  systemClock,
 } from '@activity-history/core';
-import { systemClock } from './clock.js';
 
 /** Options of {@link createMemoryEventStream}. */
 export interface MemoryEventStreamOptions {

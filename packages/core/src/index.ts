@@ -1,6 +1,12 @@
 export {
   type ActivityEvent,
   type AttributeValue,
+  occurredAtMs,
+  parseActivityEvent,
+  sameContent,
+  type ValidationContext,
+} from './activity-event.js';
+export {
   EARLIEST_OCCURRED_AT,
   MAX_ATTRIBUTE_MAGNITUDE,
   MAX_ATTRIBUTES,
@@ -8,13 +14,8 @@ export {
   MAX_FUTURE_SKEW_MS,
   MIN_ATTRIBUTE_MAGNITUDE,
   MIN_QUANTITY,
-  occurredAtMs,
-  parseActivityEvent,
-  parseRfc3339,
-  sameContent,
   USER_ID_PATTERN,
-  type ValidationContext,
-} from './activity-event.js';
+} from './activity-event-rules.js';
 export {
   type ActivityHistory,
   type ActivityHistoryBody,
@@ -79,6 +80,7 @@ export {
   MAX_ERROR_PATH_LENGTH,
   MAX_FIELD_ERRORS,
 } from './field-error.js';
+export { isJsonObject } from './json-object.js';
 export type { Clock } from './ports/clock.js';
 export type { AppendOutcome, CounterRepair, EventStore, PositionedEvent } from './ports/event-store.js';
 export type { EventStream, PublishOutcome } from './ports/event-stream.js';
@@ -108,6 +110,7 @@ export {
   truncatePayload,
 } from './quarantine.js';
 export { err, ok, type Result } from './result.js';
+export { parseRfc3339 } from './rfc3339-instant.js';
 export { settleAll } from './settle-all.js';
 export {
   type CheckStatus,
@@ -132,6 +135,7 @@ export {
   type IncomingRecord,
   type StreamEnvelope,
 } from './stream-record.js';
+export { systemClock } from './system-clock.js';
 export {
   bucketStart,
   countBuckets,

@@ -1,4 +1,5 @@
-import { type ActivityEvent, parseActivityEvent, USER_ID_PATTERN } from './activity-event.js';
+import { type ActivityEvent, parseActivityEvent } from './activity-event.js';
+import { USER_ID_PATTERN } from './activity-event-rules.js';
 import { capFieldErrors, type FieldError } from './field-error.js';
 import { isJsonObject } from './json-object.js';
 import { storableText } from './storable-text.js';

@@ -343,6 +343,24 @@ describe('the query handler (GET /users/{userId}/activity)', () => {
     expectDocumented('GET /users/{userId}/activity', fault);
     expect(logs.text()).toContain('secret internal detail');
   });
+
+  it("quotes API Gateway's request id in a 5xx body as requestId, the correlationId of the request's log lines", async () => {
+    const { handlers, logs } = memoryPipeline({
+      wrapStore: (store) => ({
+        ...store,
+        readDailyCounters: async () => Promise.reject(new TypeError('boom')),
+      }),
+    });
+    const fault = await handlers.query(
+      getUserRoute('activity', 'u-1', { requestId: 'gateway-request-7' }),
+      context,
+    );
+    expect(JSON.parse(fault.body)).toMatchObject({ requestId: 'gateway-request-7' });
+    expect(logs.entries.find((e) => e.message === 'the request failed')).toMatchObject({
+      correlationId: 'gateway-request-7',
+      lambdaRequestId: 'lambda-request-1',
+    });
+  });
 });
 
 describe('the diagnose handler', () => {
@@ -459,7 +477,7 @@ describe('the logs', () => {
     await processPending();
     await handlers.query(getUserRoute('activity', 'u-1'), context);
     expect(
-      logs.entries.filter((e) => e.stage === 'ingest').every((e) => e.requestId === 'lambda-request-1'),
+      logs.entries.filter((e) => e.stage === 'ingest').every((e) => e.lambdaRequestId === 'lambda-request-1'),
     ).toBe(true);
     expect(logs.text()).not.toContain('secret-mood-value');
     expect(logs.text()).not.toContain('eyJraWQi');

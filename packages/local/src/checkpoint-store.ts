@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { isJsonObject } from '@activity-history/core';
 
 /** Where each shard's processing stands: the last sequence number that is done. */
 export interface Checkpoints {
@@ -17,18 +18,13 @@ interface CheckpointFile {
   readonly shards: Readonly<Record<string, string>>;
 }
 
-const isCheckpointFile = (value: unknown): value is CheckpointFile => {
-  const file = value as Partial<CheckpointFile> | null;
-  return (
-    typeof file === 'object' &&
-    file !== null &&
-    file.version === 1 &&
-    typeof file.stream === 'string' &&
-    typeof file.shards === 'object' &&
-    file.shards !== null &&
-    Object.values(file.shards).every((sequence) => typeof sequence === 'string')
-  );
-};
+// An array is not a map of shards: `["4959..."]` would have read as the checkpoint of a shard "0".
+const isCheckpointFile = (value: unknown): value is CheckpointFile =>
+  isJsonObject(value) &&
+  value.version === 1 &&
+  typeof value.stream === 'string' &&
+  isJsonObject(value.shards) &&
+  Object.values(value.shards).every((sequence) => typeof sequence === 'string');
 
 const readCheckpointFile = async (file: string): Promise<CheckpointFile | null> => {
   let text: string;

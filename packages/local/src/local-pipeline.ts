@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
-import { createMemoryMetrics, type MemoryMetrics, systemClock } from '@activity-history/adapters-memory';
-import type { EventStore, HealthThresholds } from '@activity-history/core';
+import { createMemoryMetrics, type MemoryMetrics } from '@activity-history/adapters-memory';
+import { type EventStore, type HealthThresholds, systemClock } from '@activity-history/core';
 import {
   createHandlers,
   createLogger,

@@ -8,9 +8,8 @@ import {
   createMemoryMetrics,
   type ManualClock,
   type MemoryEventStream,
-  systemClock,
 } from '@activity-history/adapters-memory';
-import { type Clock, dayRange } from '@activity-history/core';
+import { type Clock, dayRange, systemClock } from '@activity-history/core';
 import { createHandlers, createLogger } from '@activity-history/handlers';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * const systemClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+ * const clock: Clock = systemClock; // or a manual clock in tests
  * ```
  */
 export interface Clock {

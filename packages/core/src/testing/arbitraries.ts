@@ -1,14 +1,12 @@
 import fc from 'fast-check';
+import { type ActivityEvent, type AttributeValue, parseActivityEvent } from '../activity-event.js';
 import {
-  type ActivityEvent,
-  type AttributeValue,
   MAX_ATTRIBUTE_MAGNITUDE,
   MAX_ATTRIBUTES,
   MAX_EVENT_BYTES,
   MIN_ATTRIBUTE_MAGNITUDE,
   MIN_QUANTITY,
-  parseActivityEvent,
-} from '../activity-event.js';
+} from '../activity-event-rules.js';
 import { jsonByteLength } from '../json-byte-length.js';
 import { storableText } from '../storable-text.js';
 import { DAY_MS } from '../time-bucket.js';

@@ -1,4 +1,4 @@
-import { USER_ID_PATTERN } from '../activity-event.js';
+import { USER_ID_PATTERN } from '../activity-event-rules.js';
 import { type ActivityHistory, rollUp } from '../activity-history.js';
 import { type HistoryParameters, parseHistoryQuery } from '../day-range.js';
 import type { FieldError } from '../field-error.js';

@@ -1,6 +1,5 @@
 import { createEmfMetrics } from '@activity-history/adapters-aws';
-import { systemClock } from '@activity-history/adapters-memory';
-import type { Stage } from '@activity-history/core';
+import { type Stage, systemClock } from '@activity-history/core';
 import { Container, type ContainerModule } from 'inversify';
 import { ConfigurationError } from '../errors.js';
 import { createLogger } from '../observability/logger.js';

@@ -67,13 +67,13 @@ export const createIngestHandler = (deps: IngestHandlerDependencies): HttpHandle
   return serveHttp('ingest', deps, async (request, log) => {
     const body = readJsonBody(request);
     if (!body.ok) return body.error;
-    const correlationId = request.requestId ?? randomUUID();
+    const correlationId = request.gatewayRequestId ?? randomUUID();
     const result = await ingest({ body: body.value, caller: request.caller, correlationId }, ingestDeps);
     if (result.kind === 'accepted' || result.kind === 'unavailable') {
       log.info(
         {
           // The request's logger already carries API Gateway's id; a generated one must be logged.
-          ...(request.requestId === null ? { correlationId } : {}),
+          ...(request.gatewayRequestId === null ? { correlationId } : {}),
           userIds: usersAt(
             body.value,
             result.accepted.map((item) => item.index),

@@ -73,7 +73,7 @@ export const createProcessHandler =
   (deps: ProcessHandlerDependencies): ProcessHandler =>
   async (event, context) => {
     const startedAt = performance.now();
-    const log = deps.logger.child({ stage: 'process', requestId: context?.awsRequestId ?? null });
+    const log = deps.logger.child({ stage: 'process', lambdaRequestId: context?.awsRequestId ?? null });
     const records = incomingRecords(event);
     let report: BatchReport;
     try {

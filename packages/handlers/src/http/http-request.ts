@@ -1,5 +1,5 @@
 import type { Caller, Result } from '@activity-history/core';
-import { err, ok } from '@activity-history/core';
+import { err, isJsonObject, ok } from '@activity-history/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { errorResponse, type HttpResponse } from './http-response.js';
 
@@ -21,8 +21,12 @@ export interface HttpRequest {
   readonly headers: ReadonlyMap<string, string>;
   readonly query: Readonly<Record<string, string | undefined>>;
   readonly pathParameters: Readonly<Record<string, string | undefined>>;
-  /** API Gateway's id of the request: the correlation id that follows an event downstream. */
-  readonly requestId: string | null;
+  /**
+   * API Gateway's id of the request (`requestContext.requestId`, not the Lambda invocation's
+   * `awsRequestId`): the correlation id that follows an event downstream, and the `requestId` a
+   * 5xx body quotes.
+   */
+  readonly gatewayRequestId: string | null;
   /** Who calls, from the authorizer's claims; `null` when there are none. */
   readonly caller: Caller | null;
   readonly body: string | null;
@@ -31,8 +35,7 @@ export interface HttpRequest {
 
 type Fields = Readonly<Record<string, unknown>>;
 
-const fieldsOf = (value: unknown): Fields =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : {};
+const fieldsOf = (value: unknown): Fields => (isJsonObject(value) ? value : {});
 
 const stringOf = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
@@ -105,7 +108,7 @@ export const readHttpRequest = (event: unknown): HttpRequest => {
     headers,
     query: stringRecord(fields.queryStringParameters),
     pathParameters: stringRecord(fields.pathParameters),
-    requestId: stringOf(context.requestId),
+    gatewayRequestId: stringOf(context.requestId),
     caller: callerOf(event),
     body: stringOf(fields.body),
     isBase64Encoded: fields.isBase64Encoded === true,

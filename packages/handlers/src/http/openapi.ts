@@ -358,7 +358,11 @@ export const openApiDocument = {
               message: { type: 'string', minLength: 1 },
             },
           },
-          requestId: { type: 'string', description: 'Quote it when reporting a 5xx' },
+          requestId: {
+            type: 'string',
+            description:
+              "API Gateway's id of the request (the correlationId of the service's logs); quote it when reporting a 5xx",
+          },
         },
       },
       IngestError: {

@@ -37,15 +37,14 @@ export const SERVED_METHODS: Readonly<Record<HttpStage, readonly string[]>> = {
   diagnose: ['GET'],
 };
 
-/** How long a client should wait before retrying after a backend outage, seconds. */
-
 /**
  * The answer to a fault of the service. A backend outage (the store throttled or unavailable, the
  * metrics backend down) is 503 with `Retry-After`; anything else is 500. Neither says more than
- * the request id: the details are in the log, not in the response.
+ * API Gateway's request id, sent as `requestId` (the contract's name) and logged as the
+ * `correlationId`: the details are in the log, not in the response.
  */
-const faultResponse = (error: unknown, requestId: string | null): HttpResponse => {
-  const reference = requestId === null ? {} : { requestId };
+const faultResponse = (error: unknown, gatewayRequestId: string | null): HttpResponse => {
+  const reference = gatewayRequestId === null ? {} : { requestId: gatewayRequestId };
   if ((error instanceof EventStoreError && error.retryable) || error instanceof MetricsReadError) {
     return errorResponse(
       503,
@@ -66,9 +65,11 @@ const faultResponse = (error: unknown, requestId: string | null): HttpResponse =
 /**
  * Wraps a route as the HTTP edge of one stage: reads the event (never throws), answers 405 with
  * `Allow` for a method the stage does not serve (before authorization: which methods a path takes
- * is public, in the OpenAPI document), fails closed with 401 when the authorizer supplied no claims, turns any fault into a 500/503 with the contract's
- * body, logs one line per request with the request and correlation ids, records the invocation's
- * outcome (5xx is an error) and duration, and flushes the metrics.
+ * is public, in the OpenAPI document), fails closed with 401 when the authorizer supplied no
+ * claims, turns any fault into a 500/503 with the contract's body, logs one line per request with
+ * both ids (`lambdaRequestId`, the invocation's `awsRequestId`; `correlationId`, API Gateway's
+ * request id), records the invocation's outcome (5xx is an error) and duration, and flushes the
+ * metrics.
  *
  * @example
  * ```ts
@@ -82,8 +83,8 @@ export const serveHttp =
     const request = readHttpRequest(event);
     const log = deps.logger.child({
       stage,
-      requestId: context?.awsRequestId ?? null,
-      correlationId: request.requestId,
+      lambdaRequestId: context?.awsRequestId ?? null,
+      correlationId: request.gatewayRequestId,
     });
     let response: HttpResponse;
     try {
@@ -96,7 +97,7 @@ export const serveHttp =
           : await route({ ...request, caller }, log);
     } catch (error) {
       log.error({ err: errorFields(error) }, 'the request failed');
-      response = faultResponse(error, request.requestId);
+      response = faultResponse(error, request.gatewayRequestId);
     }
     const durationMs = await closeInvocation(deps, log, {
       stage,

@@ -28,7 +28,7 @@ const REDACTED = [
  * @example
  * ```ts
  * const logger = createLogger({ level: 'info' });
- * logger.child({ requestId, correlationId }).info({ userId }, 'accepted');
+ * logger.child({ lambdaRequestId, correlationId }).info({ userId }, 'accepted');
  * ```
  */
 export const createLogger = (
