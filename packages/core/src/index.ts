@@ -92,6 +92,7 @@ export {
   type Stage,
   type StageFigures,
 } from './ports/metrics.js';
+export type { ShardSource } from './ports/shard-source.js';
 export {
   formatQuantityMicros,
   fromQuantityMicros,
