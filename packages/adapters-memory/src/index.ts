@@ -39,11 +39,4 @@ export {
   type StagePoint,
   type TimedSample,
 } from './memory-metrics.js';
-export {
-  type BatchProcessor,
-  createStreamDeliveries,
-  type Delivery,
-  type DrainReport,
-  type StreamDeliveries,
-  type StreamDeliveryOptions,
-} from './stream-delivery.js';
+export { memoryShardSource } from './memory-shard-source.js';

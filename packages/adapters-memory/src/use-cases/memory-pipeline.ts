@@ -14,11 +14,17 @@ import {
   rollUp,
 } from '@activity-history/core';
 import { ARBITRARY_NOW } from '@activity-history/core/testing';
+import {
+  createDeliveryEngine,
+  type DeadLetterBatch,
+  type DeliveryFaults,
+  type DeliverySettings,
+} from '@activity-history/delivery';
 import { createManualClock } from '../clock.js';
 import { createMemoryEventStore } from '../memory-event-store.js';
 import { createMemoryEventStream } from '../memory-event-stream.js';
 import { createMemoryMetrics } from '../memory-metrics.js';
-import { createStreamDeliveries, type StreamDeliveryOptions } from '../stream-delivery.js';
+import { memoryShardSource } from '../memory-shard-source.js';
 
 /** A trusted caller: may write and read for anyone. */
 export const TRUSTED: Caller = { subject: null, scopes: new Set([INGEST_SCOPE, ADMIN_SCOPE]) };
@@ -31,12 +37,18 @@ export interface MemoryPipelineOptions {
   readonly shardCount?: number;
   /** Drives stream refusals by share and the delivery faults. */
   readonly random?: () => number;
-  readonly delivery?: StreamDeliveryOptions;
+  /** The event source mapping's settings (batch size 50 unless given) and its faults. */
+  readonly delivery?: {
+    readonly settings?: Partial<DeliverySettings>;
+    readonly faults?: Omit<DeliveryFaults, 'random'>;
+  };
 }
 
 /**
  * The whole pipeline over the memory adapters and a manual clock at `ARBITRARY_NOW`, wired as the
- * composition root wires it, for use-case tests: `processAll` plays the stream's event source.
+ * composition root wires it, for use-case tests: `processAll` plays the stream's event source
+ * through the delivery engine (Lambda's retries, bisection and backoffs, instant on the manual
+ * clock), with checkpoints and dead letters kept in memory.
  */
 export const memoryPipeline = (options: MemoryPipelineOptions = {}) => {
   const clock = createManualClock(ARBITRARY_NOW);
@@ -70,24 +82,52 @@ export const memoryPipeline = (options: MemoryPipelineOptions = {}) => {
     metricsWindowMs: 60_000,
     quarantineLimit: 20,
   };
-  const deliveries = createStreamDeliveries(stream, {
-    batchSize: 50,
-    ...options.delivery,
-    ...(options.random === undefined ? {} : { random: options.random }),
+  const checkpoints = new Map<string, string>();
+  const deadLetters: DeadLetterBatch[] = [];
+  const delivery = createDeliveryEngine({
+    source: memoryShardSource(stream),
+    checkpoints: {
+      get: (shardId) => checkpoints.get(shardId) ?? null,
+      save: async (shardId, sequenceNumber) => {
+        checkpoints.set(shardId, sequenceNumber);
+      },
+    },
+    deadLetters: {
+      add: async (batch) => {
+        deadLetters.push(batch);
+      },
+      depth: () => deadLetters.reduce((sum, batch) => sum + batch.records.length, 0),
+    },
+    invoke: async ({ records }) => ({ failed: (await processBatch(records, processDeps)).retry }),
+    clock,
+    metrics,
+    // Dead letters are kept (and asserted on) rather than logged.
+    logger: { warn: () => {}, error: () => {} },
+    settings: { batchSize: 50, ...options.delivery?.settings },
+    faults: {
+      ...options.delivery?.faults,
+      ...(options.random === undefined ? {} : { random: options.random }),
+    },
   });
   return {
     clock,
     store,
     stream,
     metrics,
-    deliveries,
+    delivery,
+    checkpoints,
+    deadLetters,
     ingestDeps,
     processDeps,
     historyDeps,
     diagnosisDeps,
-    /** Delivers every pending record to `processBatch` until the stream is drained. */
-    processAll: (maxBatches?: number) =>
-      deliveries.drain(async (records) => (await processBatch(records, processDeps)).retry, maxBatches),
+    /**
+     * Delivers pending records to `processBatch` until the stream is drained or `maxBatches`
+     * batches (retries included) were handed over.
+     */
+    processAll: (maxBatches?: number) => delivery.drain(maxBatches),
+    /** Resolves when every invocation abandoned as timed out (the zombie fault) has finished. */
+    settled: () => delivery.settled(),
   };
 };
 

@@ -1,10 +1,16 @@
 import type { IncomingRecord } from '../stream-record.js';
 
 /**
- * Where a stream's shards are read from, record by record, as Lambda's event source mapping reads
- * them: the Kinesis API (emulators or a real endpoint), the in-memory stream, or another engine.
- * Reading is by position, never by iterator, so a checkpoint (the last sequence number processed)
- * is all a restart needs.
+ * Where a stream's shards are read from for delivery to the process function: the Kinesis API
+ * (emulators or a real endpoint) or the in-memory stream. Reading is by position, never by
+ * iterator, so a checkpoint (the last sequence number processed) is all a restart needs.
+ *
+ * @example
+ * ```ts
+ * for (const shardId of await source.shardIds()) {
+ *   const records = await source.read(shardId, checkpoints.get(shardId), 100);
+ * }
+ * ```
  */
 export interface ShardSource {
   /**
@@ -17,7 +23,7 @@ export interface ShardSource {
   /**
    * Up to `limit` records of a shard after the sequence number `after`, oldest first; from the
    * oldest record kept (`TRIM_HORIZON`) when `after` is `null`, so nothing written before the
-   * reader started is missed.
+   * poller started is missed.
    */
   read(shardId: string, after: string | null, limit: number): Promise<readonly IncomingRecord[]>;
 }
