@@ -427,7 +427,7 @@ describe('the pipeline under faults', () => {
       // Timed-out invocations may still be writing: the checks below need their writes landed.
       await pipeline.settled();
       // Every failure the faults cause is transient: nothing may be given up on.
-      expect(pipeline.deadLetters).toEqual([]);
+      expect(pipeline.deadLetters.batches).toEqual([]);
 
       // The model, from the stream's log: per user, records keep their order in their shard.
       const log: IncomingRecord[] = pipeline.stream

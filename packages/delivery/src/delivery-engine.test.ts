@@ -2,8 +2,14 @@ import type { Clock, IncomingRecord, MetricSample, ShardSource } from '@activity
 import { seededRandom } from '@activity-history/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createDeliveryEngine, type DeliveryEngineDependencies } from './delivery-engine.js';
-import type { DeadLetterBatch, DeliveryBatch, DeliveryFunction } from './delivery-ports.js';
+import type { DeliveryBatch, DeliveryFunction } from './delivery-ports.js';
 import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from './delivery-settings.js';
+import {
+  createMemoryCheckpoints,
+  createMemoryDeadLetters,
+  type MemoryCheckpoints,
+  type MemoryDeadLetters,
+} from './memory-delivery-ports.js';
 
 const START = Date.parse('2026-03-02T12:00:00Z');
 const encoder = new TextEncoder();
@@ -107,30 +113,9 @@ const names = (prefix: string, from: number, to: number) =>
 
 const textOf = (record: IncomingRecord) => decoder.decode(record.data);
 
-const memoryCheckpoints = (initial: Record<string, string> = {}) => {
-  const saved = new Map(Object.entries(initial));
-  const saves: [string, string][] = [];
-  return {
-    saves,
-    get: (shardId: string) => saved.get(shardId) ?? null,
-    save: async (shardId: string, sequence: string) => {
-      saves.push([shardId, sequence]);
-      saved.set(shardId, sequence);
-    },
-  };
-};
-
-const memoryDeadLetters = (depth = 0) => {
-  const entries: DeadLetterBatch[] = [];
-  return {
-    entries,
-    letters: () => entries.flatMap((e) => e.records.map((r) => ({ ...e, text: textOf(r), record: r }))),
-    add: async (batch: DeadLetterBatch) => {
-      entries.push(batch);
-    },
-    depth: () => depth + entries.reduce((n, e) => n + e.records.length, 0),
-  };
-};
+/** The dead letters, one entry per record, with its text. */
+const lettersOf = (deadLetters: MemoryDeadLetters) =>
+  deadLetters.batches.flatMap((e) => e.records.map((r) => ({ ...e, text: textOf(r), record: r })));
 
 const recordingMetrics = () => {
   const samples: MetricSample[] = [];
@@ -177,8 +162,8 @@ interface SetupOptions {
   readonly invoke: DeliveryFunction;
   readonly clock?: ReturnType<typeof manualClock> | ReturnType<typeof timerClock>;
   readonly shards?: Shards;
-  readonly checkpoints?: ReturnType<typeof memoryCheckpoints>;
-  readonly deadLetters?: ReturnType<typeof memoryDeadLetters>;
+  readonly checkpoints?: MemoryCheckpoints;
+  readonly deadLetters?: MemoryDeadLetters;
   readonly settings?: Partial<DeliverySettings>;
   readonly faults?: DeliveryEngineDependencies['faults'];
 }
@@ -186,8 +171,8 @@ interface SetupOptions {
 const setup = (options: SetupOptions) => {
   const clock = options.clock ?? manualClock();
   const shards = options.shards ?? createShards(clock);
-  const checkpoints = options.checkpoints ?? memoryCheckpoints();
-  const deadLetters = options.deadLetters ?? memoryDeadLetters();
+  const checkpoints = options.checkpoints ?? createMemoryCheckpoints();
+  const deadLetters = options.deadLetters ?? createMemoryDeadLetters();
   const metrics = recordingMetrics();
   const logger = recordingLogger();
   const engine = createDeliveryEngine({
@@ -342,7 +327,7 @@ describe('the delivery engine (Lambda Kinesis event source mapping, in process)'
       ['r-6'],
       names('r', 7, 8),
     ]);
-    expect(deadLetters.letters().map((l) => l.text)).toEqual(['r-6']);
+    expect(lettersOf(deadLetters).map((l) => l.text)).toEqual(['r-6']);
   });
 
   it('counts an unknown or empty failure identifier as a function error, as Lambda does', async () => {
@@ -379,7 +364,7 @@ describe('the delivery engine (Lambda Kinesis event source mapping, in process)'
     await engine.pollOnce();
 
     expect(fn.texts()).toEqual([names('r', 1, 8), names('r', 1, 8)]);
-    const letters = deadLetters.letters();
+    const letters = lettersOf(deadLetters);
     expect(letters.map((l) => l.text)).toEqual(names('r', 1, 8));
     expect(letters.every((l) => l.reason === 'retries_exhausted' && l.attempts === 2)).toBe(true);
     expect(letters[0]!.lastError).toBe('the function crashed on r-6');
@@ -397,11 +382,11 @@ describe('the delivery engine (Lambda Kinesis event source mapping, in process)'
 
     expect(fn.texts()).toEqual([names('r', 1, 3), names('r', 2, 3), names('r', 2, 3), names('r', 2, 3)]);
     expect(clock.now() - START).toBe(1_000 + 2_000 + 3_000);
-    expect(deadLetters.letters().map((l) => l.record.recordId)).toEqual([
+    expect(lettersOf(deadLetters).map((l) => l.record.recordId)).toEqual([
       records[1]!.recordId,
       records[2]!.recordId,
     ]);
-    expect(deadLetters.entries[0]).toMatchObject({ at: START + 6_000, attempts: 4 });
+    expect(deadLetters.batches[0]).toMatchObject({ at: START + 6_000, attempts: 4 });
     expect(checkpoints.get(shards.shardIds[0]!)).toBe(records[2]!.recordId);
   });
 
@@ -415,7 +400,7 @@ describe('the delivery engine (Lambda Kinesis event source mapping, in process)'
 
     await engine.pollOnce();
 
-    expect(deadLetters.letters().map((l) => l.reason)).toEqual(['record_expired', 'record_expired']);
+    expect(lettersOf(deadLetters).map((l) => l.reason)).toEqual(['record_expired', 'record_expired']);
     // Retried after 1, 2 and 4 s; at 7 s the records are older than 5 s.
     expect(clock.now() - START).toBe(7_000);
     expect(fn.invocations).toHaveLength(4);
@@ -431,7 +416,7 @@ describe('the delivery engine (Lambda Kinesis event source mapping, in process)'
 
     await engine.pollOnce();
 
-    expect(deadLetters.letters()).toHaveLength(1);
+    expect(lettersOf(deadLetters)).toHaveLength(1);
     // 1 + 2 + 4 + 8 + 16 s, then 15 retries 30 s apart.
     expect(clock.now() - START).toBe(481_000);
     expect(clock.now() - START).toBeGreaterThanOrEqual(5 * 60_000);
@@ -442,7 +427,7 @@ describe('the delivery engine (Lambda Kinesis event source mapping, in process)'
     const fn = recordingFunction((texts) => texts);
     const { shards, engine, metrics, logger } = setup({
       invoke: fn.invoke,
-      deadLetters: memoryDeadLetters(5),
+      deadLetters: createMemoryDeadLetters(5),
       settings: { maximumRetryAttempts: 0 },
     });
     append(shards, 3);
@@ -459,7 +444,7 @@ describe('the delivery engine (Lambda Kinesis event source mapping, in process)'
   it('resumes after a restart where processing stood: nothing skipped, nothing delivered twice', async () => {
     const clock = manualClock();
     const shards = createShards(clock, 2);
-    const checkpoints = memoryCheckpoints();
+    const checkpoints = createMemoryCheckpoints();
     for (let n = 0; n < 300; n++) shards.append(`r-${n}`, `user-${n % 7}`);
     const first = recordingFunction();
     const before = setup({ invoke: first.invoke, clock, shards, checkpoints, settings: { batchSize: 50 } });
@@ -487,7 +472,7 @@ describe('the delivery engine (Lambda Kinesis event source mapping, in process)'
       invoke: resumed.invoke,
       clock,
       shards,
-      checkpoints: memoryCheckpoints({ [shards.shardIds[0]!]: records[1]!.recordId }),
+      checkpoints: createMemoryCheckpoints({ [shards.shardIds[0]!]: records[1]!.recordId }),
     }).engine.pollOnce();
 
     expect(fresh.texts()).toEqual([names('r', 1, 5)]);

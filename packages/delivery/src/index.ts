@@ -49,3 +49,9 @@ export type {
   ShardCheckpoints,
 } from './delivery-ports.js';
 export { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from './delivery-settings.js';
+export {
+  createMemoryCheckpoints,
+  createMemoryDeadLetters,
+  type MemoryCheckpoints,
+  type MemoryDeadLetters,
+} from './memory-delivery-ports.js';

@@ -17,7 +17,7 @@ export interface DeadLetter {
   readonly reason: DeadLetterReason;
   /** How many times its batch was delivered. */
   readonly attempts: number;
-  /** The last failure, as the poller saw it. */
+  /** The last failure, as the delivery engine saw it. */
   readonly lastError: string;
   readonly deadLetteredAt: string;
 }
@@ -32,7 +32,7 @@ export interface DeadLetterBatch {
   readonly at: number;
 }
 
-/** The poller's on-failure destination. */
+/** Local mode's on-failure destination: a JSON-lines file, or memory on the memory backend. */
 export interface DeadLetterStore {
   /** Keeps the records; resolves once they are durable. */
   add(batch: DeadLetterBatch): Promise<void>;

@@ -4,9 +4,9 @@ import {
   createMemoryEventStream,
   type MemoryEventStore,
   type MemoryEventStream,
+  memoryShardSource,
 } from '@activity-history/adapters-memory';
-import type { Clock, EventStore, EventStream } from '@activity-history/core';
-import { memoryShardSource, type ShardSource } from './shard-source.js';
+import type { Clock, EventStore, EventStream, ShardSource } from '@activity-history/core';
 
 /** The backends local mode can run on. */
 export type BackendKind = 'emulators' | 'memory';

@@ -3,10 +3,10 @@ import { localOptionsFromEnv } from './local-config.js';
 
 describe('localOptionsFromEnv', () => {
   it('leaves every default in place for an empty environment', () => {
-    expect(localOptionsFromEnv({})).toEqual({ ok: true, value: { token: null, poller: {}, env: {} } });
+    expect(localOptionsFromEnv({})).toEqual({ ok: true, value: { token: null, delivery: {}, env: {} } });
   });
 
-  it('reads the backend, port, names, token and poller settings', () => {
+  it('reads the backend, port, names, token and delivery settings', () => {
     const env = {
       ACTIVITY_BACKEND: 'memory',
       PORT: '0',
@@ -32,7 +32,7 @@ describe('localOptionsFromEnv', () => {
         streamName: 's1',
         shardCount: 4,
         token: 'secret',
-        poller: {
+        delivery: {
           batchSize: 500,
           batchingWindowMs: 250,
           bisectBatchOnFunctionError: false,

@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '@activity-history/core';
+import type { DeliverySettings } from '@activity-history/delivery';
 import type { LocalPipelineOptions } from './local-pipeline.js';
-import type { PollerSettings } from './stream-poller.js';
 
 /** The process environment, as local mode reads it. */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -11,9 +11,9 @@ interface IntegerSetting {
   readonly max: number;
 }
 
-/** The poller's settings and the variables that set them (docs/local-mode.md lists them). */
+/** The delivery engine's settings and the variables that set them (docs/local-mode.md lists them). */
 const POLLER_INTEGERS: Readonly<
-  Record<Exclude<keyof PollerSettings, 'bisectBatchOnFunctionError'>, IntegerSetting>
+  Record<Exclude<keyof DeliverySettings, 'bisectBatchOnFunctionError'>, IntegerSetting>
 > = {
   batchSize: { name: 'ACTIVITY_POLLER_BATCH_SIZE', min: 1, max: 10_000 },
   batchingWindowMs: { name: 'ACTIVITY_POLLER_BATCHING_WINDOW_MS', min: 0, max: 300_000 },
@@ -63,12 +63,12 @@ export const localOptionsFromEnv = (env: Environment): Result<LocalPipelineOptio
   if (bisect !== undefined && bisect !== 'true' && bisect !== 'false') {
     errors.push(`ACTIVITY_POLLER_BISECT must be true or false, not ${JSON.stringify(bisect)}`);
   }
-  const poller: Partial<Record<keyof PollerSettings, number | boolean>> = {};
+  const delivery: Partial<Record<keyof DeliverySettings, number | boolean>> = {};
   for (const [key, setting] of Object.entries(POLLER_INTEGERS)) {
     const value = integer(setting);
-    if (value !== undefined) poller[key as keyof PollerSettings] = value;
+    if (value !== undefined) delivery[key as keyof DeliverySettings] = value;
   }
-  if (bisect !== undefined) poller.bisectBatchOnFunctionError = bisect === 'true';
+  if (bisect !== undefined) delivery.bisectBatchOnFunctionError = bisect === 'true';
   const port = integer({ name: 'PORT', min: 0, max: 65_535 });
   const shardCount = integer({ name: 'ACTIVITY_STREAM_SHARDS', min: 1, max: 64 });
   const dataDir = set('ACTIVITY_DATA_DIR');
@@ -83,7 +83,7 @@ export const localOptionsFromEnv = (env: Environment): Result<LocalPipelineOptio
     ...(tableName === undefined ? {} : { tableName }),
     ...(streamName === undefined ? {} : { streamName }),
     token: set('ACTIVITY_LOCAL_TOKEN') ?? null,
-    poller: poller as Partial<PollerSettings>,
+    delivery: delivery as Partial<DeliverySettings>,
     env,
   });
 };

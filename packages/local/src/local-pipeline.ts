@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { createMemoryMetrics, type MemoryMetrics } from '@activity-history/adapters-memory';
 import { type EventStore, type HealthThresholds, systemClock } from '@activity-history/core';
+import { createDeliveryEngine, type DeliveryEngine, type DeliverySettings } from '@activity-history/delivery';
 import {
   createHandlers,
   createLogger,
@@ -14,9 +16,9 @@ import { awsBackend } from './aws-backend.js';
 import { openCheckpoints } from './checkpoint-store.js';
 import { dashboardPages } from './dashboard-pages.js';
 import { type DeadLetterStore, openDeadLetters } from './dead-letter-store.js';
+import { kinesisBatchEvent } from './kinesis-batch-event.js';
 import { type BackendKind, type LocalBackend, memoryBackend } from './local-backends.js';
 import { type LocalPage, startLocalServer } from './local-server.js';
-import { createStreamPoller, type PollerSettings, type StreamPoller } from './stream-poller.js';
 
 /** How to run the local pipeline; every field has a default (see docs/local-mode.md). */
 export interface LocalPipelineOptions {
@@ -32,7 +34,7 @@ export interface LocalPipelineOptions {
   readonly shardCount?: number;
   /** A bearer token every API request must carry; `null` (default): no token check. */
   readonly token?: string | null;
-  readonly poller?: Partial<PollerSettings>;
+  readonly delivery?: Partial<DeliverySettings>;
   /** How far back `/health` and the diagnosis look, ms (default 60 s). */
   readonly metricsWindowMs?: number;
   /** The environment, for the AWS SDK's endpoint variables (default `process.env`). */
@@ -41,7 +43,7 @@ export interface LocalPipelineOptions {
   /** Wraps the store the functions use: for drills that make it fail. */
   readonly wrapStore?: (store: EventStore) => EventStore;
   /**
-   * Wraps the functions the gateway and the poller call: for drills that make one fail. Gets the
+   * Wraps the functions the gateway and the delivery engine call: for drills that make one fail. Gets the
    * ports they were built over, to build variants of them.
    */
   readonly wrapHandlers?: (handlers: Handlers, ports: HandlerPorts) => Handlers;
@@ -65,8 +67,8 @@ export interface LocalPipeline {
   readonly token: string | null;
   readonly handlers: Handlers;
   readonly metrics: MemoryMetrics;
-  readonly poller: StreamPoller;
-  readonly pollerSettings: Partial<PollerSettings>;
+  readonly delivery: DeliveryEngine;
+  readonly deliverySettings: Partial<DeliverySettings>;
   readonly deadLetters: DeadLetterStore;
   /** Where the dead letters are kept, `null` in memory. */
   readonly deadLetterFile: string | null;
@@ -98,7 +100,7 @@ const indexPage =
 
 /**
  * Starts the whole pipeline in this process, through the same handlers as in AWS: the HTTP API on
- * 127.0.0.1, the store and stream of the chosen backend, the stream poller feeding the process
+ * 127.0.0.1, the store and stream of the chosen backend, the delivery engine feeding the process
  * function as Lambda's event source mapping does, and the metrics store behind `/health` and the
  * diagnosis. `pnpm start` and the end-to-end tests both run it.
  *
@@ -146,17 +148,23 @@ export const startLocalPipeline = async (options: LocalPipelineOptions = {}): Pr
     }
     const deadLetterFile = onDisk(`dead-letters/${streamName}.jsonl`);
     const deadLetters = await openDeadLetters(deadLetterFile);
-    const pollerSettings = options.poller ?? {};
-    const poller = await createStreamPoller({
+    const deliverySettings = options.delivery ?? {};
+    const origin = { streamArn: backend.streamArn, region: backend.region };
+    const delivery = createDeliveryEngine({
       source: backend.source,
       checkpoints,
       deadLetters,
-      invoke: handlers.process,
+      // Lambda's side of the mapping: the batch as a Kinesis event, the failures it reports back.
+      invoke: async ({ shardId, records }) => {
+        const response = await handlers.process(kinesisBatchEvent(records, { ...origin, shardId }), {
+          awsRequestId: randomUUID(),
+        });
+        return { failed: (response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier) };
+      },
       clock,
       metrics,
-      logger,
-      origin: { streamArn: backend.streamArn, region: backend.region },
-      settings: pollerSettings,
+      logger: logger.child({ stage: 'delivery' }),
+      settings: deliverySettings,
     });
     const pages = new Map<string, LocalPage>([
       ...dashboardPages({
@@ -175,7 +183,7 @@ export const startLocalPipeline = async (options: LocalPipelineOptions = {}): Pr
       port: options.port ?? 3000,
       logger,
     });
-    poller.start();
+    delivery.start();
     return {
       url: server.url,
       backend,
@@ -185,13 +193,13 @@ export const startLocalPipeline = async (options: LocalPipelineOptions = {}): Pr
       token,
       handlers,
       metrics,
-      poller,
-      pollerSettings,
+      delivery,
+      deliverySettings,
       deadLetters,
       deadLetterFile,
       async close() {
         await server.close();
-        await poller.stop();
+        await delivery.stop();
         await backend.close();
       },
     };

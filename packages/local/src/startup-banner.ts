@@ -1,13 +1,13 @@
 import { ADMIN_SCOPE, INGEST_SCOPE } from '@activity-history/core';
+import { DEFAULT_DELIVERY_SETTINGS } from '@activity-history/delivery';
 import { SCOPES_HEADER, SUBJECT_HEADER } from './local-authorizer.js';
 import type { LocalPipeline } from './local-pipeline.js';
-import { DEFAULT_POLLER_SETTINGS } from './stream-poller.js';
 
 const limit = (value: number, unit = '') => (value < 0 ? 'unlimited' : `${value}${unit}`);
 
 /**
  * What local mode prints when it is up: what runs where (URLs, backend, data directory), how the
- * poller is set, and whether a token is checked, so nobody mistakes it for a protected deployment.
+ * delivery is set, and whether a token is checked, so nobody mistakes it for a protected deployment.
  *
  * @example
  * ```ts
@@ -15,7 +15,7 @@ const limit = (value: number, unit = '') => (value < 0 ? 'unlimited' : `${value}
  * ```
  */
 export const startupBanner = (pipeline: LocalPipeline): string => {
-  const p = { ...DEFAULT_POLLER_SETTINGS, ...pipeline.pollerSettings };
+  const p = { ...DEFAULT_DELIVERY_SETTINGS, ...pipeline.deliverySettings };
   const auth =
     pipeline.token === null
       ? [
@@ -35,7 +35,7 @@ export const startupBanner = (pipeline: LocalPipeline): string => {
     `table      ${pipeline.tableName}`,
     `stream     ${pipeline.streamName}`,
     `data dir   ${pipeline.backend.persistent ? pipeline.dataDir : '(none: memory backend)'}`,
-    `poller     batch ${p.batchSize}, window ${p.batchingWindowMs} ms, bisect ${p.bisectBatchOnFunctionError ? 'on' : 'off'}, ` +
+    `delivery   batch ${p.batchSize}, window ${p.batchingWindowMs} ms, bisect ${p.bisectBatchOnFunctionError ? 'on' : 'off'}, ` +
       `retries ${limit(p.maximumRetryAttempts)} (backoff ${p.retryBackoffInitialMs}-${p.retryBackoffMaxMs} ms), ` +
       `max record age ${limit(p.maximumRecordAgeMs, ' ms')}`,
     `dead letters ${pipeline.deadLetterFile ?? 'in memory'} (${pipeline.deadLetters.depth()} records)`,

@@ -43,7 +43,7 @@ describe('the memory pipeline, delivered through the engine', () => {
     expect(report.drained).toBe(true);
     expect(await countsOf(pipeline)).toEqual([[30, 60_000_000n]]);
     expect((await pipeline.metrics.read(3_600_000)).stream.retriedRecords).toBeGreaterThan(0);
-    expect(pipeline.deadLetters).toEqual([]);
+    expect(pipeline.deadLetters.batches).toEqual([]);
   });
 
   it('counts exactly once when invocations time out and run on beside their retries (zombies)', async () => {
@@ -77,8 +77,8 @@ describe('the memory pipeline, delivered through the engine', () => {
     const report = await pipeline.processAll();
 
     expect(report.drained).toBe(true);
-    expect(pipeline.deadLetters.flatMap((batch) => batch.records)).toHaveLength(31);
-    expect(pipeline.deadLetters.every((batch) => batch.reason === 'retries_exhausted')).toBe(true);
+    expect(pipeline.deadLetters.batches.flatMap((batch) => batch.records)).toHaveLength(31);
+    expect(pipeline.deadLetters.batches.every((batch) => batch.reason === 'retries_exhausted')).toBe(true);
     const [shardId] = pipeline.stream.shardIds();
     expect(pipeline.checkpoints.get(shardId!)).toBe(
       pipeline.stream.read(shardId!, { limit: 100 }).at(-1)!.recordId,

@@ -16,7 +16,8 @@ import {
 import { ARBITRARY_NOW } from '@activity-history/core/testing';
 import {
   createDeliveryEngine,
-  type DeadLetterBatch,
+  createMemoryCheckpoints,
+  createMemoryDeadLetters,
   type DeliveryFaults,
   type DeliverySettings,
 } from '@activity-history/delivery';
@@ -82,22 +83,12 @@ export const memoryPipeline = (options: MemoryPipelineOptions = {}) => {
     metricsWindowMs: 60_000,
     quarantineLimit: 20,
   };
-  const checkpoints = new Map<string, string>();
-  const deadLetters: DeadLetterBatch[] = [];
+  const checkpoints = createMemoryCheckpoints();
+  const deadLetters = createMemoryDeadLetters();
   const delivery = createDeliveryEngine({
     source: memoryShardSource(stream),
-    checkpoints: {
-      get: (shardId) => checkpoints.get(shardId) ?? null,
-      save: async (shardId, sequenceNumber) => {
-        checkpoints.set(shardId, sequenceNumber);
-      },
-    },
-    deadLetters: {
-      add: async (batch) => {
-        deadLetters.push(batch);
-      },
-      depth: () => deadLetters.reduce((sum, batch) => sum + batch.records.length, 0),
-    },
+    checkpoints,
+    deadLetters,
     invoke: async ({ records }) => ({ failed: (await processBatch(records, processDeps)).retry }),
     clock,
     metrics,

@@ -47,7 +47,7 @@ export const DRILLS: readonly Drill[] = [
     injection: 'wrapped process function: stores half of each batch, then throws (one failed invocation)',
     suspect: 'processor',
     stage: 'process',
-    recovery: 'the function works again; the poller redelivers, the half already stored counts once',
+    recovery: 'the function works again; the delivery engine redelivers, the half already stored counts once',
     arm() {
       const crash = crashingProcessor();
       return {
@@ -111,7 +111,7 @@ export const DRILLS: readonly Drill[] = [
   {
     name: 'stuck-shard',
     fault: "one shard's records are read but not processed (growing lag)",
-    injection: "poller `holdShard(<the affected user's shard>)`",
+    injection: "delivery engine `holdShard(<the affected user's shard>)`",
     suspect: 'stream',
     stage: 'stream',
     recovery: 'the shard is released; its backlog is processed in order',
@@ -120,11 +120,11 @@ export const DRILLS: readonly Drill[] = [
       return {
         async inject(context) {
           shard = context.memory.stream.shardOf(context.affected);
-          context.pipeline.poller.holdShard(shard);
+          context.pipeline.delivery.holdShard(shard);
           await context.send(context.events(context.affected, 20));
         },
         async remove(context) {
-          context.pipeline.poller.releaseShard(shard);
+          context.pipeline.delivery.releaseShard(shard);
           return `${shard} released`;
         },
       };

@@ -97,7 +97,7 @@ export interface DrillSettings {
 const DRILL_THRESHOLDS = { ...DEFAULT_THRESHOLDS, lagWarnMs: 1_500, lagFailMs: 3_000 };
 
 /** Lambda's mapping settings with quick retries, so a batch failing under a fault comes again soon. */
-const DRILL_POLLER = {
+const DRILL_DELIVERY = {
   pollIntervalMs: 50,
   metricsIntervalMs: 200,
   retryBackoffInitialMs: 200,
@@ -142,7 +142,7 @@ export const runDrill = async (drill: Drill, settings: DrillSettings = {}): Prom
     logger: createLogger({ level: 'silent' }),
     metricsWindowMs: windowMs,
     thresholds: DRILL_THRESHOLDS,
-    poller: DRILL_POLLER,
+    delivery: DRILL_DELIVERY,
     ...fault.options,
   });
   try {

@@ -3,8 +3,14 @@ import {
   createMemoryEventStore,
   createMemoryEventStream,
   createMemoryMetrics,
+  memoryShardSource,
 } from '@activity-history/adapters-memory';
 import type { EventStore } from '@activity-history/core';
+import {
+  createDeliveryEngine,
+  createMemoryCheckpoints,
+  createMemoryDeadLetters,
+} from '@activity-history/delivery';
 import { createHandlers, type HandlerPorts } from '../../src/index.js';
 import { kinesisEvent } from './aws-events.js';
 import { captureLogs } from './log-capture.js';
@@ -33,14 +39,14 @@ export const memoryPipeline = (options: { wrapStore?: (store: EventStore) => Eve
     metricsWindowMs: 60_000,
   };
   const handlers = createHandlers(ports);
-  let after: Record<string, string | undefined> = {};
-  /** Hands every record written since the last call to the process handler, shard by shard. */
-  const processPending = async () => {
-    const failures: string[] = [];
-    for (const shardId of stream.shardIds()) {
-      const records = stream.read(shardId, { after: after[shardId], limit: 10_000 });
-      if (records.length === 0) continue;
-      after = { ...after, [shardId]: records.at(-1)!.recordId };
+  const failures: string[] = [];
+  // The records reach the process handler as Lambda's event source mapping hands them over: through
+  // the one delivery engine, with the batch as a Kinesis event.
+  const delivery = createDeliveryEngine({
+    source: memoryShardSource(stream),
+    checkpoints: createMemoryCheckpoints(),
+    deadLetters: createMemoryDeadLetters(),
+    invoke: async ({ records }) => {
       const result = await handlers.process(
         kinesisEvent(
           records.map((r) => ({
@@ -52,9 +58,20 @@ export const memoryPipeline = (options: { wrapStore?: (store: EventStore) => Eve
         ),
         { awsRequestId: 'process-invocation' },
       );
-      failures.push(...result.batchItemFailures.map((f) => f.itemIdentifier));
-    }
-    return failures;
+      const failed = result.batchItemFailures.map((f) => f.itemIdentifier);
+      failures.push(...failed);
+      return { failed };
+    },
+    clock,
+    metrics: { ...metrics, setDeadLetterDepth: () => {} },
+    logger: logs.logger,
+    settings: { batchSize: 10_000, readAheadRecords: 10_000 },
+  });
+  /** Delivers every record written since the last call; returns the records the handler reported failed. */
+  const processPending = async () => {
+    failures.length = 0;
+    await delivery.drain();
+    return [...failures];
   };
   return { clock, memoryStore, stream, metrics, logs, handlers, processPending };
 };
