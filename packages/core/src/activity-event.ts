@@ -166,6 +166,21 @@ const daysSinceEpoch = (year: number, month: number, day: number): number => {
  */
 export const USER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@|-]{0,127}$/;
 
+const USER_ID_RULE = '1-128 characters, starting alphanumeric, then A-Z a-z 0-9 . _ : @ | -';
+
+/**
+ * The error of a `userId` that breaks {@link USER_ID_PATTERN}, with the one message every refusal
+ * of it uses (events, history and diagnosis requests); `null` for a valid one.
+ *
+ * @example
+ * ```ts
+ * userIdError('a#b'); // { path: 'userId', message: 'userId must be 1-128 characters, ...' }
+ * userIdError('u-1'); // null
+ * ```
+ */
+export const userIdError = (userId: string): FieldError | null =>
+  USER_ID_PATTERN.test(userId) ? null : { path: 'userId', message: `userId must be ${USER_ID_RULE}` };
+
 // The character rules, with the 64-character limits checked on their own: a bounded repetition
 // costs V8's regular expressions up to half again as much, on every event.
 const EVENT_ID_CHARACTERS = /^[A-Za-z0-9_-]+$/;
@@ -222,11 +237,7 @@ const attributeValue = v.union(
 const eventSchema = v.strictObject(
   {
     eventId: text('eventId', isEventId, '1-64 characters of A-Z a-z 0-9 _ -'),
-    userId: text(
-      'userId',
-      (value) => USER_ID_PATTERN.test(value),
-      '1-128 characters, starting alphanumeric, then A-Z a-z 0-9 . _ : @ | -',
-    ),
+    userId: text('userId', (value) => USER_ID_PATTERN.test(value), USER_ID_RULE),
     type: text('type', isType, '1-64 lowercase characters a-z 0-9 . _ -, starting alphanumeric'),
     occurredAt: v.pipe(
       v.string('occurredAt must be a string'),

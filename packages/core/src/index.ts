@@ -13,6 +13,7 @@ export {
   parseRfc3339,
   sameContent,
   USER_ID_PATTERN,
+  userIdError,
   type ValidationContext,
 } from './activity-event.js';
 export {
@@ -181,6 +182,10 @@ export {
   type HistoryRefusal,
   MAX_TYPES_PER_HISTORY,
 } from './use-cases/get-activity-history.js';
+export {
+  type DiagnosisRefusal,
+  getDiagnosis,
+} from './use-cases/get-diagnosis.js';
 export {
   type AcceptedItem,
   type FailedItem,
