@@ -4,6 +4,7 @@ import { dashboardPages, seriesStepMs } from '../../src/dashboard/dashboard-page
 import { jsonResponse } from '../../src/http/http-response.js';
 import { httpApiEvent } from '../support/aws-events.js';
 import { memoryPipeline, NOW } from '../support/memory-pipeline.js';
+import { expectHealth } from '../support/openapi-conformance.js';
 
 const setup = () => {
   const clock = createManualClock(NOW);
@@ -67,7 +68,7 @@ describe('GET /health?windowMs=', () => {
   const healthWindow = async (query: Record<string, string>) => {
     const { handlers } = memoryPipeline();
     const response = await handlers.diagnose(httpApiEvent({ method: 'GET', path: '/health', query }));
-    const { window } = JSON.parse(response.body) as { window: { from: string; to: string } };
+    const { window } = expectHealth(response);
     return Date.parse(window.to) - Date.parse(window.from);
   };
 

@@ -4,7 +4,7 @@ import {
   createMemoryEventStream,
   createMemoryMetrics,
 } from '@activity-history/adapters-memory';
-import type { EventStore } from '@activity-history/core';
+import type { EventStore, MetricsReader } from '@activity-history/core';
 import { createHandlers, type HandlerPorts } from '../../src/index.js';
 import { kinesisEvent } from './aws-events.js';
 import { captureLogs } from './log-capture.js';
@@ -14,9 +14,12 @@ export const NOW = Date.parse('2026-03-02T12:00:00Z');
 
 /**
  * The four handlers over the in-memory adapters (the real ones local mode's `memory` backend
- * runs), a manual clock, and a captured log. `store` may be wrapped to inject a fault.
+ * runs), a manual clock, and a captured log. `store` may be wrapped, and `metricsReader` replaced,
+ * to inject a fault.
  */
-export const memoryPipeline = (options: { wrapStore?: (store: EventStore) => EventStore } = {}) => {
+export const memoryPipeline = (
+  options: { wrapStore?: (store: EventStore) => EventStore; metricsReader?: MetricsReader } = {},
+) => {
   const clock = createManualClock(NOW);
   const memoryStore = createMemoryEventStore({ clock });
   const store = options.wrapStore?.(memoryStore) ?? memoryStore;
@@ -27,7 +30,7 @@ export const memoryPipeline = (options: { wrapStore?: (store: EventStore) => Eve
     store,
     stream,
     metrics,
-    metricsReader: metrics,
+    metricsReader: options.metricsReader ?? metrics,
     clock,
     logger: logs.logger,
     metricsWindowMs: 60_000,
