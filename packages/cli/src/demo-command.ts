@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { type ApiTarget, callApi, errorMessage, LOCAL_URL } from './api-client.js';
+import type { ActivityHistoryBody } from '@activity-history/core';
+import { type ApiTarget, errorMessage, LOCAL_URL, postActivities, readHistory } from './api-client.js';
 import { type DemoEvent, demoTraffic, type ExpectedTotals } from './demo-traffic.js';
 import { type Output, progressReport } from './progress.js';
 import { textTable } from './terminal-table.js';
@@ -20,17 +21,6 @@ const BATCH = 500;
 const PARALLEL_REQUESTS = 4;
 const MAX_SENDS = 8;
 
-interface TallyBody {
-  readonly count: number;
-  readonly quantity: number;
-  /** The exact sum in millionths, a decimal string. */
-  readonly quantityMicros: string;
-}
-
-interface History {
-  readonly totals: TallyBody & { readonly byType: Record<string, TallyBody> };
-}
-
 const MICROS_PER_HUNDREDTH = 10_000n;
 
 /** Runs `work` over the items with at most `parallel` at a time. */
@@ -48,7 +38,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The window the demo's day falls in: from the UTC day 24 hours ago to the end of today. */
 const windowOf = (now: number) => {
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  return new URLSearchParams({ from: day(now - 86_400_000), to: day(now + 86_400_000) });
+  return { from: day(now - 86_400_000), to: day(now + 86_400_000) };
 };
 
 /**
@@ -95,8 +85,8 @@ export const runDemo = async (argv: readonly string[], io: CommandIo): Promise<n
   const tally = { accepted: 0, rejected: 0, resent: 0 };
   const send = async (events: readonly unknown[]): Promise<void> => {
     for (let attempt = 1; ; attempt++) {
-      const response = await callApi(target, 'POST', '/activities', { events });
-      const body = response.body as { accepted?: unknown[]; rejected?: unknown[] } | null;
+      const response = await postActivities(target, events);
+      const body = response.body;
       if (response.status === 202 || response.status === 400) {
         if (response.status === 400 && !Array.isArray(body?.rejected))
           throw new Error(errorMessage(response));
@@ -138,22 +128,18 @@ export const runDemo = async (argv: readonly string[], io: CommandIo): Promise<n
 
   const window = windowOf(now);
   const pending = new Map(traffic.expected);
-  const seen = new Map<string, History>();
+  const seen = new Map<string, ActivityHistoryBody>();
   const counting = progressReport(io.out, 'counting', users);
   const deadline = Date.now() + waitSeconds * 1000;
   // On the exact sum: the JSON number is only the nearest double.
-  const matches = (history: History, expected: ExpectedTotals) =>
+  const matches = (history: ActivityHistoryBody, expected: ExpectedTotals) =>
     history.totals.count === expected.count &&
     BigInt(history.totals.quantityMicros) === BigInt(expected.quantityHundredths) * MICROS_PER_HUNDREDTH;
   while (pending.size > 0 && Date.now() < deadline) {
     await forEach([...pending.keys()], 16, async (userId) => {
-      const response = await callApi(
-        target,
-        'GET',
-        `/users/${encodeURIComponent(userId)}/activity?${window}`,
-      );
-      if (response.status !== 200) return;
-      const history = response.body as History;
+      const response = await readHistory(target, userId, window);
+      if (!response.ok) return;
+      const history = response.body;
       seen.set(userId, history);
       if (matches(history, pending.get(userId)!)) pending.delete(userId);
     });

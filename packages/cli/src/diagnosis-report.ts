@@ -1,36 +1,7 @@
+import type { CheckStatus, DiagnosisBody } from '@activity-history/core';
 import { textTable } from './terminal-table.js';
 
-/** A diagnosis body as the API returns it (shared/CONTRACT.md), read defensively. */
-interface DiagnosisBody {
-  readonly userId?: string;
-  readonly window?: { readonly from?: string; readonly to?: string };
-  readonly verdict?: string;
-  readonly suspect?: string | null;
-  readonly checks?: readonly {
-    readonly id?: string;
-    readonly question?: string;
-    readonly status?: string;
-    readonly summary?: string;
-    readonly data?: Record<string, unknown>;
-  }[];
-}
-
-interface QuarantinedView {
-  readonly eventId?: string | null;
-  readonly reason?: string;
-  readonly errors?: readonly { readonly path?: string; readonly message?: string }[];
-  readonly quarantinedAt?: string;
-}
-
-interface DriftView {
-  readonly day?: string;
-  readonly counter?: { readonly count?: number } | null;
-  readonly events?: { readonly count?: number } | null;
-}
-
-const MARK: Readonly<Record<string, string>> = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' };
-
-const listOf = <T>(value: unknown): readonly T[] => (Array.isArray(value) ? (value as T[]) : []);
+const MARK: Readonly<Record<CheckStatus, string>> = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' };
 
 /**
  * A diagnosis as a report for a terminal: the verdict and suspect, each check's status, question
@@ -38,41 +9,49 @@ const listOf = <T>(value: unknown): readonly T[] => (Array.isArray(value) ? (val
  *
  * @example
  * ```ts
- * process.stdout.write(diagnosisReport(await response.json()));
+ * const diagnosis = await readDiagnosis(target, 'u-1');
+ * if (diagnosis.ok) process.stdout.write(diagnosisReport(diagnosis.body));
  * ```
  */
-export const diagnosisReport = (body: unknown): string => {
-  const diagnosis = (body ?? {}) as DiagnosisBody;
-  const checks = listOf<NonNullable<DiagnosisBody['checks']>[number]>(diagnosis.checks);
+export const diagnosisReport = (diagnosis: DiagnosisBody): string => {
   const lines = [
-    `Diagnosis of ${diagnosis.userId ?? '?'} from ${diagnosis.window?.from ?? '?'} to ${diagnosis.window?.to ?? '?'}`,
-    `Verdict: ${(diagnosis.verdict ?? 'unknown').toUpperCase()}${diagnosis.suspect ? `   suspect: ${diagnosis.suspect}` : ''}`,
+    `Diagnosis of ${diagnosis.userId} from ${diagnosis.window.from} to ${diagnosis.window.to}`,
+    `Verdict: ${diagnosis.verdict.toUpperCase()}${diagnosis.suspect ? `   suspect: ${diagnosis.suspect}` : ''}`,
     '',
   ];
-  for (const check of checks) {
-    lines.push(`[${MARK[check.status ?? ''] ?? check.status}] ${check.id ?? '?'}: ${check.question ?? ''}`);
-    lines.push(`       ${check.summary ?? ''}`);
+  for (const check of diagnosis.checks) {
+    lines.push(`[${MARK[check.status]}] ${check.id}: ${check.question}`);
+    lines.push(`       ${check.summary}`);
   }
-  const processor = checks.find((check) => check.id === 'processor');
-  const rejected = listOf<QuarantinedView>(processor?.data?.recentQuarantined);
-  lines.push('', `Rejected events (latest first): ${rejected.length === 0 ? 'none' : rejected.length}`);
+  const quarantine = diagnosis.checks.find((check) => check.id === 'processor')?.data;
+  const rejected = quarantine?.recentQuarantined ?? [];
+  lines.push(
+    '',
+    quarantine?.recentQuarantined === null
+      ? `Rejected events: cannot tell (${quarantine.quarantineError})`
+      : `Rejected events (latest first): ${rejected.length === 0 ? 'none' : rejected.length}`,
+  );
   if (rejected.length > 0) {
     lines.push(
       textTable(
         [{ header: 'when' }, { header: 'eventId' }, { header: 'reason' }, { header: 'why' }],
         rejected.map((r) => [
-          r.quarantinedAt ?? '',
+          r.quarantinedAt,
           r.eventId ?? '-',
-          r.reason ?? '',
-          listOf<{ path?: string; message?: string }>(r.errors)
-            .map((e) => (e.path ? `${e.path}: ${e.message ?? ''}` : (e.message ?? '')))
-            .join('; '),
+          r.reason,
+          r.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '),
         ]),
       ),
     );
   }
-  const drift = listOf<DriftView>(checks.find((check) => check.id === 'counters')?.data?.drift);
-  lines.push('', `Counter drift: ${drift.length === 0 ? 'none' : `${drift.length} day(s)`}`);
+  const counters = diagnosis.checks.find((check) => check.id === 'counters')?.data;
+  const drift = counters !== undefined && 'drift' in counters ? counters.drift : [];
+  lines.push(
+    '',
+    counters !== undefined && 'error' in counters
+      ? `Counter drift: cannot tell (${counters.error})`
+      : `Counter drift: ${drift.length === 0 ? 'none' : `${drift.length} day(s)`}`,
+  );
   if (drift.length > 0) {
     lines.push(
       textTable(
@@ -81,11 +60,7 @@ export const diagnosisReport = (body: unknown): string => {
           { header: 'counter says', right: true },
           { header: 'events add up to', right: true },
         ],
-        drift.map((d) => [
-          d.day ?? '',
-          String(d.counter?.count ?? 'none'),
-          String(d.events?.count ?? 'none'),
-        ]),
+        drift.map((d) => [d.day, String(d.counter?.count ?? 'none'), String(d.events?.count ?? 'none')]),
       ),
     );
   }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type ApiTarget, callApi, errorMessage, LOCAL_URL } from './api-client.js';
+import { type ApiTarget, errorMessage, LOCAL_URL, readDiagnosis } from './api-client.js';
 import type { CommandIo } from './demo-command.js';
 import { diagnosisReport } from './diagnosis-report.js';
 
@@ -54,27 +54,20 @@ export const runDoctor = async (
     url: values.url ?? LOCAL_URL,
     token: values.token ?? env.ACTIVITY_TOKEN ?? null,
   };
-  const query = new URLSearchParams({
-    ...(values.from === undefined ? {} : { from: values.from }),
-    ...(values.to === undefined ? {} : { to: values.to }),
-  }).toString();
-  let response: Awaited<ReturnType<typeof callApi>>;
+  let response: Awaited<ReturnType<typeof readDiagnosis>>;
   try {
-    response = await callApi(
-      target,
-      'GET',
-      `/users/${encodeURIComponent(userId)}/diagnosis${query === '' ? '' : `?${query}`}`,
-    );
+    response = await readDiagnosis(target, userId, { from: values.from, to: values.to });
   } catch (error) {
     io.err.write(
       `doctor: cannot reach ${target.url}: ${error instanceof Error ? error.message : String(error)}\n`,
     );
     return 2;
   }
-  if (response.status !== 200) {
+  if (!response.ok) {
     io.err.write(`doctor: ${target.url} answered ${errorMessage(response)}\n`);
     return 2;
   }
-  io.out.write(values.json ? `${JSON.stringify(response.body, null, 2)}\n` : diagnosisReport(response.body));
-  return (response.body as { verdict?: unknown }).verdict === 'failing' ? 1 : 0;
+  const diagnosis = response.body;
+  io.out.write(values.json ? `${JSON.stringify(diagnosis, null, 2)}\n` : diagnosisReport(diagnosis));
+  return diagnosis.verdict === 'failing' ? 1 : 0;
 };

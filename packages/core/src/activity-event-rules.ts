@@ -1,3 +1,4 @@
+import type { FieldError } from './field-error.js';
 import { isStorableText } from './storable-text.js';
 
 // The rules an activity event keeps, field by field, and its limits: the one statement of them that
@@ -51,6 +52,22 @@ export const MAX_ATTRIBUTE_MAGNITUDE = 1e126;
  * ```
  */
 export const USER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@|-]{0,127}$/;
+
+/** The rule of {@link USER_ID_PATTERN}, as every refusal of a `userId` states it. */
+export const USER_ID_RULE = '1-128 characters, starting alphanumeric, then A-Z a-z 0-9 . _ : @ | -';
+
+/**
+ * The error of a `userId` that breaks {@link USER_ID_PATTERN}, with the one message every refusal
+ * of it uses (events, history and diagnosis requests); `null` for a valid one.
+ *
+ * @example
+ * ```ts
+ * userIdError('a#b'); // { path: 'userId', message: 'userId must be 1-128 characters, ...' }
+ * userIdError('u-1'); // null
+ * ```
+ */
+export const userIdError = (userId: string): FieldError | null =>
+  USER_ID_PATTERN.test(userId) ? null : { path: 'userId', message: `userId must be ${USER_ID_RULE}` };
 
 // The character rules, with the 64-character limits checked on their own: a bounded repetition
 // costs V8's regular expressions up to half again as much, on every event.

@@ -13,6 +13,7 @@ import {
   MAX_QUANTITY,
   MIN_QUANTITY,
   USER_ID_PATTERN,
+  USER_ID_RULE,
 } from './activity-event-rules.js';
 import { capFieldErrors, type FieldError } from './field-error.js';
 import { jsonByteLength } from './json-byte-length.js';
@@ -56,11 +57,7 @@ const attributeValue = v.union(
 const eventSchema = v.strictObject(
   {
     eventId: text('eventId', isEventId, '1-64 characters of A-Z a-z 0-9 _ -'),
-    userId: text(
-      'userId',
-      (value) => USER_ID_PATTERN.test(value),
-      '1-128 characters, starting alphanumeric, then A-Z a-z 0-9 . _ : @ | -',
-    ),
+    userId: text('userId', (value) => USER_ID_PATTERN.test(value), USER_ID_RULE),
     type: text('type', isType, '1-64 lowercase characters a-z 0-9 . _ -, starting alphanumeric'),
     occurredAt: v.pipe(
       v.string('occurredAt must be a string'),

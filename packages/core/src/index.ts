@@ -15,6 +15,7 @@ export {
   MIN_ATTRIBUTE_MAGNITUDE,
   MIN_QUANTITY,
   USER_ID_PATTERN,
+  userIdError,
 } from './activity-event-rules.js';
 export {
   type ActivityHistory,
@@ -115,16 +116,24 @@ export { settleAll } from './settle-all.js';
 export {
   type CheckStatus,
   DEFAULT_THRESHOLDS,
+  type HealthBody,
   type HealthReport,
   type HealthStage,
+  type HealthStages,
   type HealthThresholds,
   healthReport,
+  type IngestStageData,
   judgeIngest,
   judgeProcessor,
   judgeQuery,
   judgeStore,
   judgeStream,
+  type ProcessorStageData,
   type StageJudgement,
+  type StoreStageData,
+  type StreamStageData,
+  type UnjudgedHealthReport,
+  unjudgedHealthReport,
   verdictOf,
 } from './stage-health.js';
 export { compareSequences, type StreamPosition, samePosition, sequenceKey } from './stream-position.js';
@@ -149,12 +158,28 @@ export {
 } from './time-bucket.js';
 export { ADMIN_SCOPE, type Caller, INGEST_SCOPE, mayActFor } from './use-cases/caller.js';
 export {
+  type ApiCheckData,
+  CHECK_IDS,
   CHECK_QUESTIONS,
+  type CheckDataById,
   type CheckId,
+  type CheckOf,
+  type CounterDriftDay,
+  type CountersCheckData,
   type Diagnosis,
+  type DiagnosisBody,
   type DiagnosisCheck,
   type DiagnosisDependencies,
   diagnoseUser,
+  diagnosisCheck,
+  type IngestCheckData,
+  type ProcessorCheckData,
+  type QuarantinedRecordView,
+  type QueryCheckData,
+  type RecentQuarantine,
+  type StoreCheckData,
+  type StreamCheckData,
+  type UnreadableCheckData,
 } from './use-cases/diagnose-user.js';
 export {
   getActivityHistory,
@@ -162,6 +187,10 @@ export {
   type HistoryRefusal,
   MAX_TYPES_PER_HISTORY,
 } from './use-cases/get-activity-history.js';
+export {
+  type DiagnosisRefusal,
+  getDiagnosis,
+} from './use-cases/get-diagnosis.js';
 export {
   type AcceptedItem,
   type FailedItem,

@@ -1,13 +1,50 @@
+import { formatInstant } from './activity-history.js';
 import type { PipelineFigures, StageFigures } from './ports/metrics.js';
+import type { QuarantineReason } from './quarantine.js';
 
 /** How a check or a stage is doing. */
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
-/** One stage judged from the pipeline's figures. */
-export interface StageJudgement {
+/**
+ * One stage judged from the pipeline's figures, with the figures the judgement rests on as `data`.
+ * Every `data` is plain JSON (numbers, strings, `null`, objects): it is its own wire form.
+ */
+export interface StageJudgement<Data> {
   readonly status: CheckStatus;
   readonly summary: string;
-  readonly data: Readonly<Record<string, unknown>>;
+  readonly data: Data;
+}
+
+/** The figures behind the ingest judgement: the function's, and the stream's answers to its writes. */
+export interface IngestStageData extends StageFigures {
+  readonly accepted: number;
+  readonly streamWriteFailures: number;
+  readonly streamWriteRetries: number;
+}
+
+/** The figures behind the stream judgement; the lags are `null` when no batch was processed. */
+export interface StreamStageData {
+  readonly latestLagMs: number | null;
+  readonly maxLagMs: number | null;
+  readonly pendingRecords: number | null;
+  readonly retriedRecords: number;
+}
+
+/** The figures behind the processor judgement: the function's, what it stored and what it set aside. */
+export interface ProcessorStageData extends StageFigures {
+  readonly stored: number;
+  readonly duplicates: number;
+  readonly rejections: Readonly<Record<QuarantineReason, number>>;
+  /** Quarantined records over all records seen, 0 to 1. */
+  readonly rejectionShare: number;
+  readonly deadLetters: { readonly inWindow: number; readonly depth: number | null };
+}
+
+/** The store requests that failed, as the store's callers saw them. */
+export interface StoreStageData {
+  readonly throttled: number;
+  readonly unavailable: number;
+  readonly failed: number;
 }
 
 /**
@@ -62,7 +99,10 @@ const seconds = (figures: PipelineFigures) => Math.round((figures.window.to - fi
  * judgeIngest(await reader.read(60_000), DEFAULT_THRESHOLDS).status;
  * ```
  */
-export const judgeIngest = (figures: PipelineFigures, t: HealthThresholds): StageJudgement => {
+export const judgeIngest = (
+  figures: PipelineFigures,
+  t: HealthThresholds,
+): StageJudgement<IngestStageData> => {
   const { streamWriteFailures, streamWriteRetries, accepted } = figures.ingest;
   const writes: CheckStatus = streamWriteFailures > 0 ? 'fail' : streamWriteRetries > 0 ? 'warn' : 'ok';
   const status = worst(functionStatus(figures.stages.ingest, t), writes);
@@ -85,7 +125,10 @@ export const judgeIngest = (figures: PipelineFigures, t: HealthThresholds): Stag
  * judgeStream(figures, DEFAULT_THRESHOLDS).summary;
  * ```
  */
-export const judgeStream = (figures: PipelineFigures, t: HealthThresholds): StageJudgement => {
+export const judgeStream = (
+  figures: PipelineFigures,
+  t: HealthThresholds,
+): StageJudgement<StreamStageData> => {
   const { latestLagMs, maxLagMs, pendingRecords, retriedRecords } = figures.stream;
   const lag = latestLagMs ?? 0;
   const status: CheckStatus = lag > t.lagFailMs ? 'fail' : lag > t.lagWarnMs ? 'warn' : 'ok';
@@ -111,7 +154,10 @@ export const judgeStream = (figures: PipelineFigures, t: HealthThresholds): Stag
  * judgeProcessor(figures, DEFAULT_THRESHOLDS).data.rejections;
  * ```
  */
-export const judgeProcessor = (figures: PipelineFigures, t: HealthThresholds): StageJudgement => {
+export const judgeProcessor = (
+  figures: PipelineFigures,
+  t: HealthThresholds,
+): StageJudgement<ProcessorStageData> => {
   const rejected = Object.values(figures.rejections).reduce((a, b) => a + b, 0);
   const seen = rejected + figures.process.stored + figures.process.duplicates;
   const share = seen === 0 ? 0 : rejected / seen;
@@ -147,7 +193,7 @@ export const judgeProcessor = (figures: PipelineFigures, t: HealthThresholds): S
  * judgeStore(figures).status; // 'fail' while writes are throttled
  * ```
  */
-export const judgeStore = (figures: PipelineFigures): StageJudgement => {
+export const judgeStore = (figures: PipelineFigures): StageJudgement<StoreStageData> => {
   const { throttled, unavailable, failed } = figures.store;
   const status: CheckStatus = throttled + unavailable + failed > 0 ? 'fail' : 'ok';
   return {
@@ -168,7 +214,7 @@ export const judgeStore = (figures: PipelineFigures): StageJudgement => {
  * judgeQuery(figures, DEFAULT_THRESHOLDS).summary;
  * ```
  */
-export const judgeQuery = (figures: PipelineFigures, t: HealthThresholds): StageJudgement => ({
+export const judgeQuery = (figures: PipelineFigures, t: HealthThresholds): StageJudgement<StageFigures> => ({
   status: functionStatus(figures.stages.query, t),
   summary: `${describeFunction('query', figures.stages.query)} (last ${seconds(figures)} s)`,
   data: { ...figures.stages.query },
@@ -177,13 +223,60 @@ export const judgeQuery = (figures: PipelineFigures, t: HealthThresholds): Stage
 /** The stages `/health` reports, in pipeline order. */
 export type HealthStage = 'ingest' | 'stream' | 'process' | 'store' | 'query';
 
-/** The body of `GET /health`. */
+/** Every stage of `/health`, judged. */
+export interface HealthStages {
+  readonly ingest: StageJudgement<IngestStageData>;
+  readonly stream: StageJudgement<StreamStageData>;
+  readonly process: StageJudgement<ProcessorStageData>;
+  readonly store: StageJudgement<StoreStageData>;
+  readonly query: StageJudgement<StageFigures>;
+}
+
+/** The body of `GET /health` when the figures could be read. */
 export interface HealthReport {
   readonly status: 'healthy' | 'degraded' | 'failing';
   readonly window: { readonly from: string; readonly to: string };
-  readonly stages: Readonly<Record<HealthStage, StageJudgement>>;
+  readonly stages: HealthStages;
   readonly figures: PipelineFigures;
 }
+
+/**
+ * The body of `GET /health` when the pipeline's metrics could not be read: degraded, with no stage
+ * judged. `/health` still answers 200 then, so the check operators poll does not fail on its own.
+ */
+export interface UnjudgedHealthReport {
+  readonly status: 'degraded';
+  readonly window: { readonly from: string; readonly to: string };
+  readonly summary: string;
+  readonly stages: null;
+  readonly figures: null;
+}
+
+/**
+ * Every body of `GET /health`; `stages === null` tells the two apart.
+ *
+ * @example
+ * ```ts
+ * if (body.stages !== null) body.stages.store.data.throttled;
+ * ```
+ */
+export type HealthBody = HealthReport | UnjudgedHealthReport;
+
+/**
+ * The `/health` body for a window whose metrics could not be read.
+ *
+ * @example
+ * ```ts
+ * unjudgedHealthReport(Date.now(), 60_000).stages; // null
+ * ```
+ */
+export const unjudgedHealthReport = (now: number, windowMs: number): UnjudgedHealthReport => ({
+  status: 'degraded',
+  window: { from: formatInstant(now - windowMs), to: formatInstant(now) },
+  summary: 'the pipeline metrics could not be read, so no stage can be judged',
+  stages: null,
+  figures: null,
+});
 
 /**
  * Verdict of a set of statuses: any failure fails, any warning degrades.
@@ -205,7 +298,7 @@ export const verdictOf = (statuses: readonly CheckStatus[]): 'healthy' | 'degrad
  * ```
  */
 export const healthReport = (figures: PipelineFigures, t: HealthThresholds): HealthReport => {
-  const stages = {
+  const stages: HealthStages = {
     ingest: judgeIngest(figures, t),
     stream: judgeStream(figures, t),
     process: judgeProcessor(figures, t),

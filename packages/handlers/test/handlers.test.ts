@@ -1,9 +1,9 @@
-import { type DailyCounter, EventStoreError, type Tally } from '@activity-history/core';
+import { type DailyCounter, EventStoreError, type Tally, userIdError } from '@activity-history/core';
 import { describe, expect, it } from 'vitest';
 import { createProcessHandler } from '../src/index.js';
 import { claimsOf, getUserRoute, httpApiEvent, kinesisEvent, postActivities } from './support/aws-events.js';
 import { memoryPipeline, NOW } from './support/memory-pipeline.js';
-import { expectDocumented } from './support/openapi-conformance.js';
+import { expectDiagnosis, expectDocumented, expectHealth } from './support/openapi-conformance.js';
 
 const event = (overrides: Record<string, unknown> = {}) => ({
   eventId: 'e-1',
@@ -157,16 +157,10 @@ describe('the process handler (Kinesis)', () => {
     stream.appendRaw('u-1', Buffer.from(JSON.stringify(event({ eventId: 'good' }))));
     expect(await processPending()).toEqual([]);
     const diagnosis = await handlers.diagnose(getUserRoute('diagnosis', 'u-1', { claims: ADMIN }));
-    const body = expectDocumented('GET /users/{userId}/diagnosis', diagnosis);
-    const processor = (
-      body.checks as { id: string; data: { recentQuarantined: { reason: string }[] } }[]
-    ).find((c) => c.id === 'processor');
-    const quarantined = processor?.data.recentQuarantined as {
-      reason: string;
-      errors: { message: string }[];
-    }[];
+    const processor = expectDiagnosis(diagnosis).checks.find((c) => c.id === 'processor');
+    const quarantined = processor?.data.recentQuarantined ?? [];
     expect(quarantined.flatMap((q) => q.errors.map((e) => e.message)).join(' ')).toMatch(/bytes|KiB|size/i);
-    expect(processor?.data.recentQuarantined.map((q) => q.reason).sort()).toEqual([
+    expect(quarantined.map((q) => q.reason).sort()).toEqual([
       'invalid_event',
       'invalid_event',
       'malformed_record',
@@ -372,9 +366,9 @@ describe('the diagnose handler', () => {
     const response = await handlers.diagnose(
       getUserRoute('diagnosis', 'u-1', { claims: ADMIN, query: { from: '2026-03-01' } }),
     );
-    const body = expectDocumented('GET /users/{userId}/diagnosis', response);
+    const body = expectDiagnosis(response);
     expect(body.window).toEqual({ from: '2026-03-01T00:00:00Z', to: '2026-03-03T00:00:00Z' });
-    expect((body.checks as { id: string }[]).map((c) => c.id)).toEqual([
+    expect(body.checks.map((c) => c.id)).toEqual([
       'api',
       'query',
       'store',
@@ -403,7 +397,9 @@ describe('the diagnose handler', () => {
     );
     const body = expectDocumented('GET /users/{userId}/diagnosis', response);
     expect(response.statusCode).toBe(400);
-    expect((body.error as { message: string }).message).toContain('unknown query parameter "granularity"');
+    expect(body.error).toMatchObject({
+      message: expect.stringContaining('unknown query parameter "granularity"'),
+    });
     expect(body.errors).toMatchObject([{ path: 'granularity' }]);
   });
 
@@ -412,18 +408,19 @@ describe('the diagnose handler', () => {
     await handlers.ingest(postActivities(event({ type: 'constructor' })));
     await processPending();
     const response = await handlers.diagnose(getUserRoute('diagnosis', 'u-1', { claims: ADMIN }));
-    const body = expectDocumented('GET /users/{userId}/diagnosis', response);
-    const checks = body.checks as { id: string; status: string; data: Record<string, unknown> }[];
-    const api = checks.find((c) => c.id === 'api')!;
-    const store = checks.find((c) => c.id === 'store')!;
-    expect(api.status).toBe('ok');
-    expect(api.data.totals).toEqual({
-      count: 1,
-      quantity: 3.5,
-      quantityMicros: '3500000',
-      byType: { constructor: { count: 1, quantity: 3.5, quantityMicros: '3500000' } },
+    const { checks } = expectDiagnosis(response);
+    const api = checks.find((c) => c.id === 'api');
+    const store = checks.find((c) => c.id === 'store');
+    expect(api?.status).toBe('ok');
+    expect(api?.data).toMatchObject({
+      totals: {
+        count: 1,
+        quantity: 3.5,
+        quantityMicros: '3500000',
+        byType: { constructor: { count: 1, quantity: 3.5, quantityMicros: '3500000' } },
+      },
     });
-    expect(store.data.eventsByType).toEqual({ constructor: 1 });
+    expect(store?.data).toMatchObject({ eventsByType: { constructor: 1 } });
   });
 
   it('serves GET /health with 200 and the invocations each stage recorded', async () => {
@@ -431,11 +428,43 @@ describe('the diagnose handler', () => {
     await handlers.ingest(postActivities(event()));
     await handlers.query(getUserRoute('activity', 'u-1'));
     const response = await handlers.diagnose(httpApiEvent({ method: 'GET', path: '/health' }));
-    const body = expectDocumented('GET /health', response);
-    expect(response.statusCode).toBe(200);
-    const stages = (body.figures as { stages: Record<string, { invocations: number }> }).stages;
-    expect(stages.ingest?.invocations).toBe(1);
-    expect(stages.query?.invocations).toBe(1);
+    const body = expectHealth(response);
+    expect(body.figures?.stages.ingest.invocations).toBe(1);
+    expect(body.figures?.stages.query.invocations).toBe(1);
+    expect(body.stages?.ingest.data.invocations).toBe(1);
+  });
+
+  it('serves GET /health with 200, degraded and no stage judged, when the metrics cannot be read', async () => {
+    const { handlers } = memoryPipeline({
+      metricsReader: { read: () => Promise.reject(new Error('metrics backend down')) },
+    });
+    const response = await handlers.diagnose(httpApiEvent({ method: 'GET', path: '/health' }));
+    expect(expectHealth(response)).toEqual({
+      status: 'degraded',
+      window: { from: '2026-03-02T11:59:00Z', to: '2026-03-02T12:00:00Z' },
+      summary: 'the pipeline metrics could not be read, so no stage can be judged',
+      stages: null,
+      figures: null,
+    });
+  });
+
+  it('refuses a diagnosis to a caller without the admin scope, before looking at the userId', async () => {
+    const { handlers } = memoryPipeline();
+    const response = await handlers.diagnose(
+      getUserRoute('diagnosis', 'a#b', { claims: claimsOf('a#b', ['activity/ingest']) }),
+    );
+    expect(response.statusCode).toBe(403);
+    expect(expectDocumented('GET /users/{userId}/diagnosis', response).error).toEqual({
+      code: 'forbidden',
+      message: 'a diagnosis needs the scope activity/admin',
+    });
+  });
+
+  it('answers 400 for a bad userId with the message of every userId refusal', async () => {
+    const { handlers } = memoryPipeline();
+    const response = await handlers.diagnose(getUserRoute('diagnosis', 'a#b', { claims: ADMIN }));
+    expect(response.statusCode).toBe(400);
+    expect(expectDocumented('GET /users/{userId}/diagnosis', response).errors).toEqual([userIdError('a#b')]);
   });
 });
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { httpApiEvent } from './support/aws-events.js';
 import { memoryPipeline } from './support/memory-pipeline.js';
+import { expectHealth } from './support/openapi-conformance.js';
 
 describe('GET /health?windowMs=', () => {
   const healthWindow = async (query: Record<string, string>) => {
     const { handlers } = memoryPipeline();
     const response = await handlers.diagnose(httpApiEvent({ method: 'GET', path: '/health', query }));
-    const { window } = JSON.parse(response.body) as { window: { from: string; to: string } };
+    const { window } = expectHealth(response);
     return Date.parse(window.to) - Date.parse(window.from);
   };
 

@@ -1,3 +1,4 @@
+import { unjudgedHealthReport } from '@activity-history/core';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../src/index.js';
 import { validate } from './support/json-schema.js';
@@ -54,5 +55,12 @@ describe('the OpenAPI document', () => {
     expect(validate(schema('ParameterError'), body, root)).toEqual([]);
     expect(validate(schema('Error'), { error: { code: 'Bad Code', message: 'x' } }, root)).not.toEqual([]);
     expect(validate(schema('Error'), { code: 'x', message: 'y' }, root)).not.toEqual([]);
+  });
+
+  it("describes /health's degraded body, and refuses a field core's types do not hold", () => {
+    const degraded = unjudgedHealthReport(Date.UTC(2026, 0, 1), 60_000);
+    expect(validate(schema('HealthBody'), degraded, root)).toEqual([]);
+    expect(validate(schema('HealthBody'), { ...degraded, stages: {} }, root)).not.toEqual([]);
+    expect(validate(schema('UnjudgedHealthReport'), { ...degraded, extra: 1 }, root)).not.toEqual([]);
   });
 });

@@ -1,12 +1,16 @@
 import {
   type CheckId,
+  type CheckOf,
+  type CounterDriftDay,
   type DayRange,
   type Diagnosis,
   dayRange,
   diagnoseUser,
+  diagnosisCheck,
   ingest,
+  type UnreadableCheckData,
 } from '@activity-history/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { type MemoryPipeline, memoryPipeline, TRUSTED } from './memory-pipeline.js';
 
 const WINDOW = ((): DayRange => {
@@ -37,8 +41,8 @@ const healthy = async () => {
 const diagnose = (pipeline: MemoryPipeline, userId = 'u-1') =>
   diagnoseUser(userId, WINDOW, pipeline.diagnosisDeps);
 
-const check = (diagnosis: Diagnosis, id: CheckId) => {
-  const found = diagnosis.checks.find((c) => c.id === id);
+const check = <Id extends CheckId>(diagnosis: Diagnosis, id: Id): CheckOf<Id> => {
+  const found = diagnosisCheck(diagnosis, id);
   if (found === undefined) throw new Error(`no check ${id}`);
   return found;
 };
@@ -179,18 +183,72 @@ describe('diagnoseUser over the memory adapters', () => {
 
     const diagnosis = await diagnose(pipeline);
 
-    const recent = check(diagnosis, 'processor').data.recentQuarantined as {
-      reason: string;
-      eventId: string | null;
-    }[];
-    expect(recent.map((r) => [r.reason, r.eventId])).toEqual([
+    const recent = check(diagnosis, 'processor').data.recentQuarantined;
+    expect(recent?.map((r) => [r.reason, r.eventId])).toEqual([
       ['invalid_event', 'z'],
       ['conflict', 'a'],
       ['malformed_record', null],
     ]);
     expect(check(diagnosis, 'processor').summary).toMatch(/latest quarantined record: invalid_event/);
-    expect(
-      (await diagnose(pipeline, 'u-2')).checks.find((c) => c.id === 'processor')?.data.recentQuarantined,
-    ).toEqual([]);
+    expect(check(await diagnose(pipeline, 'u-2'), 'processor').data.recentQuarantined).toEqual([]);
+  });
+
+  it('answers every check when its backends cannot be read, each saying why', async () => {
+    const pipeline = await healthy();
+    const down = (what: string) => () => Promise.reject(new Error(`${what} down`));
+    // A proxy keeps the store's own methods bound to it; only the reads named here fail.
+    const store = new Proxy(pipeline.store, {
+      get: (target, name) =>
+        name === 'readEvents' || name === 'readQuarantine'
+          ? down(String(name))
+          : Reflect.get(target, name, target),
+    });
+
+    const diagnosis = await diagnoseUser('u-1', WINDOW, {
+      ...pipeline.diagnosisDeps,
+      store,
+      metrics: { read: down('metrics') },
+      api: { readTotals: down('api') },
+    });
+
+    expect(diagnosis.verdict).toBe('failing');
+    expect(check(diagnosis, 'api')).toMatchObject({ status: 'fail', data: { error: 'api down' } });
+    expect(check(diagnosis, 'store')).toMatchObject({ status: 'fail', data: { error: 'readEvents down' } });
+    expect(check(diagnosis, 'counters')).toMatchObject({
+      status: 'warn',
+      data: { error: 'readEvents down' },
+    });
+    for (const id of ['query', 'stream', 'ingest'] as const)
+      expect(check(diagnosis, id).data).toEqual({ error: 'metrics down' });
+    expect(check(diagnosis, 'processor').data).toEqual({
+      error: 'metrics down',
+      recentQuarantined: null,
+      quarantineError: 'readQuarantine down',
+    });
+  });
+
+  it('is its own JSON body: nothing changes through JSON.stringify, healthy or not', async () => {
+    const pipeline = await healthy();
+    pipeline.stream.appendRaw('u-1', new TextEncoder().encode('not json'));
+    await pipeline.processAll();
+    await pipeline.store.tamperCounter('u-1', '2029-06-01', null);
+    const failing = await diagnoseUser('u-1', WINDOW, {
+      ...pipeline.diagnosisDeps,
+      metrics: { read: () => Promise.reject(new Error('metrics down')) },
+    });
+
+    for (const diagnosis of [await diagnose(pipeline), failing])
+      expect(JSON.parse(JSON.stringify(diagnosis))).toEqual(diagnosis);
+  });
+
+  it("narrows a check's data by its id", async () => {
+    const diagnosis = await diagnose(await healthy());
+
+    const counters = diagnosis.checks.find((c) => c.id === 'counters');
+
+    expectTypeOf(counters!.data).toEqualTypeOf<
+      { readonly driftDays: number; readonly drift: readonly CounterDriftDay[] } | UnreadableCheckData
+    >();
+    expect(counters?.data).toEqual({ driftDays: 0, drift: [] });
   });
 });

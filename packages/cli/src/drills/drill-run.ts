@@ -3,14 +3,21 @@ import {
   type CheckStatus,
   type DayRange,
   DEFAULT_THRESHOLDS,
-  type Diagnosis,
+  type DiagnosisBody,
   dayRange,
-  type HealthReport,
+  type HealthBody,
   type HealthStage,
 } from '@activity-history/core';
 import { createLogger } from '@activity-history/handlers';
 import { type LocalPipeline, type LocalPipelineOptions, startLocalPipeline } from '@activity-history/local';
-import { type ApiTarget, callApi, errorMessage } from '../api-client.js';
+import {
+  type ApiTarget,
+  errorMessage,
+  postActivities,
+  readDiagnosis,
+  readHealth,
+  readHistory,
+} from '../api-client.js';
 import { type AcceptedModel, createAcceptedModel, type DrillEvent, drillEvents } from './drill-traffic.js';
 
 /** What a drill's fault gets to work with. */
@@ -61,8 +68,8 @@ export interface DrillResult {
   readonly localizedAfterMs: number;
   readonly observed: {
     readonly suspect: CheckId | null;
-    readonly verdict: Diagnosis['verdict'] | null;
-    readonly health: HealthReport['status'] | null;
+    readonly verdict: DiagnosisBody['verdict'] | null;
+    readonly health: HealthBody['status'] | null;
     readonly stageStatus: CheckStatus | null;
     /** The suspect check's answer. */
     readonly summary: string;
@@ -168,7 +175,10 @@ const exercise = async (
   const days = dayRange(today - 2 * DAY_MS, today + DAY_MS);
   if (!days.ok) throw new Error('the drill range is invalid');
   const range = days.value;
-  const query = `from=${new Date(range.from).toISOString().slice(0, 10)}&to=${new Date(range.to).toISOString().slice(0, 10)}`;
+  const window = {
+    from: new Date(range.from).toISOString().slice(0, 10),
+    to: new Date(range.to).toISOString().slice(0, 10),
+  };
   const affected = `drill-${drill.name}`;
   const bystander = `bystander-${drill.name}`;
   let batches = 0;
@@ -179,27 +189,27 @@ const exercise = async (
     affected,
     range,
     async send(events) {
-      const response = await callApi(api, 'POST', '/activities', { events });
-      const accepted = (response.body as { accepted?: { index: number }[] } | null)?.accepted ?? [];
+      const response = await postActivities(api, events);
+      const accepted = response.body?.accepted ?? [];
       for (const { index } of accepted) model.accept(events[index]!);
       return response.status;
     },
     events: (userId, count) => drillEvents(userId, count, `b${batches++}`, Date.now()),
     async totals(userId) {
-      const response = await callApi(api, 'GET', `/users/${encodeURIComponent(userId)}/activity?${query}`);
-      if (response.status !== 200) return null;
-      const { count, quantity } = (response.body as { totals: { count: number; quantity: number } }).totals;
+      const response = await readHistory(api, userId, window);
+      if (!response.ok) return null;
+      const { count, quantity } = response.body.totals;
       return { count, quantity };
     },
   };
-  const diagnose = async (): Promise<Diagnosis | null> => {
-    const response = await callApi(api, 'GET', `/users/${encodeURIComponent(affected)}/diagnosis?${query}`);
-    return response.status === 200 ? (response.body as Diagnosis) : null;
+  const diagnose = async (): Promise<DiagnosisBody | null> => {
+    const response = await readDiagnosis(api, affected, window);
+    return response.ok ? response.body : null;
   };
-  const health = async (): Promise<HealthReport> => {
-    const response = await callApi(api, 'GET', '/health');
-    if (response.status !== 200) throw new Error(`GET /health answered ${errorMessage(response)}`);
-    return response.body as HealthReport;
+  const health = async (): Promise<HealthBody> => {
+    const response = await readHealth(api);
+    if (!response.ok) throw new Error(`GET /health answered ${errorMessage(response)}`);
+    return response.body;
   };
   const allExact = async () => {
     const totals = await Promise.all(
@@ -230,7 +240,9 @@ const exercise = async (
   };
   const localized = await within(settings.localizeWithinMs, async () => {
     const [diagnosis, report] = await Promise.all([diagnose(), health()]);
-    const stageStatus = drill.stage === null ? null : report.stages[drill.stage].status;
+    // With no stage judged (the metrics unreadable), no stage shows the fault yet.
+    const stageStatus =
+      drill.stage === null || report.stages === null ? null : report.stages[drill.stage].status;
     observed = {
       suspect: diagnosis?.suspect ?? null,
       verdict: diagnosis?.verdict ?? null,
@@ -238,7 +250,7 @@ const exercise = async (
       stageStatus,
       summary: diagnosis?.checks.find((c) => c.id === diagnosis.suspect)?.summary ?? '',
     };
-    const stageShows = drill.stage === null || stageStatus !== 'ok';
+    const stageShows = drill.stage === null || (stageStatus !== null && stageStatus !== 'ok');
     return observed.suspect === drill.suspect && stageShows ? true : null;
   });
   const localizedAfterMs = Date.now() - injectedAt;

@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { dayRange } from '@activity-history/core';
+import { dayRange, type PipelineFigures } from '@activity-history/core';
 import { createLogger } from '@activity-history/handlers';
 import { type LocalPipeline, startLocalPipeline } from '@activity-history/local';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { errorMessage, postActivities, readHealth } from '../../src/api-client.js';
 import { createAcceptedModel, type DrillEvent, drillEvents } from '../../src/drills/drill-traffic.js';
 
 /** Debian's Chromium (`.ci/run` installs it); playwright-core never downloads a browser here. */
@@ -23,24 +24,14 @@ const LISTENER = 'listener-42';
 const READER = 'reader-7';
 const SOON = { timeout: 10_000, interval: 100 };
 
-const post = async (url: string, events: readonly unknown[]) => {
-  const response = await fetch(`${url}/activities`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ events }),
-  });
-  return { status: response.status, body: (await response.json()) as { accepted?: { index: number }[] } };
+const post = (url: string, events: readonly unknown[]) => postActivities({ url, token: null }, events);
+
+const healthFigures = async (url: string): Promise<PipelineFigures> => {
+  const health = await readHealth({ url, token: null });
+  if (!health.ok || health.body.figures === null)
+    throw new Error(`no /health figures: ${errorMessage(health)}`);
+  return health.body.figures;
 };
-
-const healthFigures = async (url: string) =>
-  ((await (await fetch(`${url}/health`)).json()) as { figures: HealthFigures }).figures;
-
-interface HealthFigures {
-  readonly process: { readonly stored: number };
-  readonly rejections: Readonly<Record<string, number>>;
-  readonly store: { readonly throttled: number };
-  readonly stream: { readonly pendingRecords: number | null };
-}
 
 /** The text of a tile's figure, as the page shows it. */
 const figure = (page: Page, tile: string, field: string) =>
@@ -79,7 +70,7 @@ describe('the dashboard, in Chromium', () => {
       ...listenerEvents,
       { ...listenerEvents[0], eventId: 'x', quantiy: 3 },
     ]);
-    for (const { index } of first.body.accepted ?? []) model.accept(listenerEvents[index]!);
+    for (const { index } of first.body?.accepted ?? []) model.accept(listenerEvents[index]!);
     const conflict = await post(pipeline.url, [{ ...listenerEvents[0]!, quantity: 99 }]);
     expect([first.status, conflict.status]).toEqual([202, 202]);
     const stream = pipeline.backend.memory!.stream;

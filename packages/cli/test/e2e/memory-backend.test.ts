@@ -1,6 +1,7 @@
 import { createLogger } from '@activity-history/handlers';
 import { type LocalPipeline, startLocalPipeline } from '@activity-history/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readHealth } from '../../src/api-client.js';
 import {
   eventsOf,
   postEvents,
@@ -86,7 +87,7 @@ describe('local mode on the memory backend, through HTTP only', () => {
     stream.appendRaw('u-invalid', new TextEncoder().encode('not json at all'));
 
     expect(posted.status).toBe(202);
-    expect(posted.body.rejected).toEqual([
+    expect(posted.body?.rejected).toEqual([
       { index: 1, eventId: 'e-9', errors: [expect.objectContaining({ path: expect.any(String) })] },
     ]);
     await expect
@@ -187,12 +188,12 @@ describe('local mode on the memory backend, through HTTP only', () => {
   });
 
   it('shows the traffic in /health figures', async () => {
-    const body = (await (await fetch(`${url}/health`)).json()) as {
-      stages: Record<string, { data: Record<string, unknown> }>;
-    };
+    const health = await readHealth({ url, token: null });
 
-    expect(body.stages.ingest!.data.invocations).toBeGreaterThan(0);
-    expect(body.stages.process!.data.invocations).toBeGreaterThan(0);
+    expect(health.ok && health.body.stages !== null).toBe(true);
+    if (!health.ok || health.body.stages === null) return;
+    expect(health.body.stages.ingest.data.invocations).toBeGreaterThan(0);
+    expect(health.body.stages.process.data.invocations).toBeGreaterThan(0);
   });
 });
 

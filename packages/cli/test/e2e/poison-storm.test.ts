@@ -5,6 +5,7 @@ import { createLogger } from '@activity-history/handlers';
 import { type LocalPipeline, startLocalPipeline } from '@activity-history/local';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorMessage, readHistory } from '../../src/api-client.js';
 import {
   type ClientEvent,
   dayFromToday,
@@ -86,20 +87,18 @@ describe('local mode through a poison storm: every accepted event is counted, an
       }
       await canary();
 
-      const query = new URLSearchParams({ from: dayFromToday(-2), to: dayFromToday(1), granularity: 'day' });
+      const api = { url: pipeline.url, token: null };
+      const query = { from: dayFromToday(-2), to: dayFromToday(1), granularity: 'day' };
       await expect
         .poll(async () => {
-          const response = await fetch(`${pipeline.url}/users/${userId}/activity?${query}`);
-          const body = (await response.json()) as { totals?: { count: number }; error?: { code: string } };
+          const history = await readHistory(api, userId, query);
+          if (history.ok) return { count: history.body.totals.count };
           // Over 1,000 types the unfiltered history is refused: ask for one type.
-          if (body.error?.code === 'too_many_types') {
-            const one = await fetch(`${pipeline.url}/users/${userId}/activity?${query}&type=t.0`);
-            return {
-              tooManyTypes: true,
-              one: ((await one.json()) as { totals: { count: number } }).totals.count,
-            };
+          if (errorMessage(history).startsWith('400 too_many_types')) {
+            const one = await readHistory(api, userId, { ...query, type: 't.0' });
+            return { tooManyTypes: true, one: one.ok ? one.body.totals.count : errorMessage(one) };
           }
-          return { count: body.totals?.count };
+          return { error: errorMessage(history) };
         }, EXACT_WITHIN)
         .toEqual(events.length > 1_000 ? { tooManyTypes: true, one: 1 } : { count: events.length });
       if (events.length <= 1_000) {
@@ -119,7 +118,7 @@ describe('local mode through a poison storm: every accepted event is counted, an
     ]);
 
     expect(refused.status).toBe(400);
-    const paths = (refused.body.rejected as { errors: { path: string }[] }[]).map((r) => r.errors[0]?.path);
+    const paths = refused.body?.rejected?.map((r) => r.errors[0]?.path);
     expect(paths).toEqual([
       'quantity',
       'attributes.tiny',

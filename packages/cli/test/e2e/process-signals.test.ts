@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { errorMessage, readHealth } from '../../src/api-client.js';
 import { eventsOf, postEvents, readTotals } from './support/api-client.js';
 import { type LocalProcess, startLocalProcess } from './support/local-process.js';
 
@@ -9,12 +10,12 @@ const USERS = ['u-a', 'u-b', 'u-c', 'u-d', 'u-e'];
 const PER_USER = 200;
 const BATCH_SIZE = 10;
 
-interface HealthFigures {
-  readonly figures: { readonly process: { readonly stored: number; readonly duplicates: number } };
-}
-
-const processed = async (url: string) =>
-  ((await (await fetch(`${url}/health`)).json()) as HealthFigures).figures.process;
+const processed = async (url: string) => {
+  const health = await readHealth({ url, token: null });
+  if (!health.ok || health.body.figures === null)
+    throw new Error(`no /health figures: ${errorMessage(health)}`);
+  return health.body.figures.process;
+};
 
 const totalCount = async (url: string) =>
   (await Promise.all(USERS.map((user) => readTotals(url, user)))).reduce((sum, t) => sum + t.count, 0);

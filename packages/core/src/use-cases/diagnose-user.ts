@@ -1,26 +1,41 @@
 import type { ActivityEvent } from '../activity-event.js';
-import { formatInstant, historyBody, rollUp, tallyBody } from '../activity-history.js';
+import {
+  formatInstant,
+  historyBody,
+  rollUp,
+  type SummaryBody,
+  type TallyBody,
+  tallyBody,
+} from '../activity-history.js';
 import { counterDrift, type DailyCounter, dailyCountersOf } from '../activity-summary.js';
 import type { DayRange } from '../day-range.js';
+import type { FieldError } from '../field-error.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventStore } from '../ports/event-store.js';
 import type { HistoryApi } from '../ports/history-api.js';
-import type { MetricsReader, PipelineFigures } from '../ports/metrics.js';
-import type { QuarantinedRecord } from '../quarantine.js';
+import type { MetricsReader, PipelineFigures, StageFigures } from '../ports/metrics.js';
+import type { QuarantinedRecord, QuarantineReason } from '../quarantine.js';
 import {
   type CheckStatus,
   type HealthThresholds,
+  type IngestStageData,
   judgeIngest,
   judgeProcessor,
   judgeQuery,
   judgeStore,
   judgeStream,
+  type ProcessorStageData,
   type StageJudgement,
+  type StoreStageData,
+  type StreamStageData,
   verdictOf,
 } from '../stage-health.js';
 
 /** The checks of a diagnosis, in the order the contract lists them. */
-export type CheckId = 'api' | 'query' | 'store' | 'counters' | 'processor' | 'stream' | 'ingest';
+export const CHECK_IDS = ['api', 'query', 'store', 'counters', 'processor', 'stream', 'ingest'] as const;
+
+/** One check of a diagnosis. */
+export type CheckId = (typeof CHECK_IDS)[number];
 
 /** The question each check answers. */
 export const CHECK_QUESTIONS: Readonly<Record<CheckId, string>> = {
@@ -32,16 +47,6 @@ export const CHECK_QUESTIONS: Readonly<Record<CheckId, string>> = {
   stream: 'Is the stream keeping up (lag / iterator age, pending records, throttles)?',
   ingest: 'Is the ingest function failing or slow, and did stream writes fail?',
 };
-
-const CHECK_ORDER: readonly CheckId[] = [
-  'api',
-  'query',
-  'store',
-  'counters',
-  'processor',
-  'stream',
-  'ingest',
-];
 
 /**
  * Which failing check is named the suspect: the one closest to the root cause. A throttled store
@@ -58,23 +63,145 @@ const SUSPECT_PRIORITY: readonly CheckId[] = [
   'api',
 ];
 
-/** One answered question. */
-export interface DiagnosisCheck {
-  readonly id: CheckId;
+/** A check's `data` when what it judges could not be read (a backend failed): the reason. */
+export interface UnreadableCheckData {
+  readonly error: string;
+}
+
+/** `api`: what the query API returned, and what the stored counters add up to when they could be read. */
+export interface ApiCheckData {
+  readonly totals: SummaryBody;
+  /** How many non-empty buckets the API returned. */
+  readonly buckets: number;
+  readonly counterTotals?: SummaryBody;
+}
+
+/** `query`: the query function's invocations, errors and speed. */
+export type QueryCheckData = StageFigures;
+
+/** `store`: what is stored for the user, and the store requests that failed when the metrics could be read. */
+export interface StoreCheckData {
+  readonly events: number;
+  /** Stored events by type; every type is an own property, whatever its name. */
+  readonly eventsByType: Readonly<Record<string, number>>;
+  readonly counterDays: number;
+  readonly requests?: StoreStageData;
+}
+
+/** One day on which the counter and the stored events disagree; `null` where one side has nothing. */
+export interface CounterDriftDay {
+  readonly day: string;
+  readonly counter: TallyBody | null;
+  readonly events: TallyBody | null;
+}
+
+/** `counters`: the days the counters drift from the stored events (at most 31 shown). */
+export interface CountersCheckData {
+  readonly driftDays: number;
+  readonly drift: readonly CounterDriftDay[];
+}
+
+/** A quarantined record as a diagnosis shows it. */
+export interface QuarantinedRecordView {
+  readonly eventId: string | null;
+  readonly reason: QuarantineReason;
+  readonly errors: readonly FieldError[];
+  readonly quarantinedAt: string;
+  readonly recordId: string;
+  readonly correlationId: string | null;
+  readonly payload: string;
+}
+
+/** The user's latest quarantined records, newest first; `null` with the reason when they could not be read. */
+export type RecentQuarantine =
+  | { readonly recentQuarantined: readonly QuarantinedRecordView[] }
+  | { readonly recentQuarantined: null; readonly quarantineError: string };
+
+/** `processor`: the processor's figures (or why they are unknown) and this user's quarantined records. */
+export type ProcessorCheckData = (ProcessorStageData | UnreadableCheckData) & RecentQuarantine;
+
+/** `stream`: lag, pending and redelivered records. */
+export type StreamCheckData = StreamStageData;
+
+/** `ingest`: the ingest function, and the stream's answers to its writes. */
+export type IngestCheckData = IngestStageData;
+
+/**
+ * The `data` of each check. Every check but `processor` holds either its figures or, when a
+ * backend could not be read, {@link UnreadableCheckData}; tell them apart with `'error' in data`.
+ */
+export interface CheckDataById {
+  readonly api: ApiCheckData | UnreadableCheckData;
+  readonly query: QueryCheckData | UnreadableCheckData;
+  readonly store: StoreCheckData | UnreadableCheckData;
+  readonly counters: CountersCheckData | UnreadableCheckData;
+  readonly processor: ProcessorCheckData;
+  readonly stream: StreamCheckData | UnreadableCheckData;
+  readonly ingest: IngestCheckData | UnreadableCheckData;
+}
+
+/** One answered question: the check `Id`, with the data that check holds. */
+export interface CheckOf<Id extends CheckId> {
+  readonly id: Id;
   readonly question: string;
   readonly status: CheckStatus;
   readonly summary: string;
-  readonly data: Readonly<Record<string, unknown>>;
+  readonly data: CheckDataById[Id];
 }
 
-/** The body of `GET /users/{userId}/diagnosis`. */
+/**
+ * One answered question, discriminated on `id`: `check.id === 'counters'` narrows `check.data`
+ * to the counters' data.
+ *
+ * @example
+ * ```ts
+ * for (const check of diagnosis.checks) if (check.id === 'counters' && 'drift' in check.data) check.data.drift;
+ * ```
+ */
+export type DiagnosisCheck = { readonly [Id in CheckId]: CheckOf<Id> }[CheckId];
+
+/**
+ * The body of `GET /users/{userId}/diagnosis`. It is plain JSON by construction (instants as
+ * RFC 3339 strings, exact sums as decimal strings, per-type counts as objects, no `bigint` or
+ * `Map`), so it is also its own wire form: see {@link DiagnosisBody}.
+ */
 export interface Diagnosis {
   readonly userId: string;
   readonly window: { readonly from: string; readonly to: string };
   readonly verdict: 'healthy' | 'degraded' | 'failing';
   readonly suspect: CheckId | null;
+  /** Every check, once each, in the order of {@link CHECK_IDS}. */
   readonly checks: readonly DiagnosisCheck[];
 }
+
+/**
+ * A diagnosis as a client parses it from the JSON body: the same shape, since {@link diagnoseUser}
+ * builds nothing JSON would change (a test round-trips one through `JSON.stringify`).
+ */
+export type DiagnosisBody = Diagnosis;
+
+// `check.id === id` holds only for the check of that id, so the predicate is exact.
+const isCheckOf = <Id extends CheckId>(check: DiagnosisCheck | CheckOf<Id>, id: Id): check is CheckOf<Id> =>
+  check.id === id;
+
+/**
+ * The check `id` of a diagnosis, typed as that check; `undefined` when the body lacks it (a client
+ * reading another version's body). With a literal, `checks.find((c) => c.id === 'counters')` narrows
+ * as well; this serves an `id` held in a variable.
+ *
+ * @example
+ * ```ts
+ * const counters = diagnosisCheck(diagnosis, 'counters');
+ * if (counters !== undefined && 'drift' in counters.data) counters.data.drift.length;
+ * ```
+ */
+export const diagnosisCheck = <Id extends CheckId>(
+  diagnosis: Pick<Diagnosis, 'checks'>,
+  id: Id,
+): CheckOf<Id> | undefined => {
+  for (const check of diagnosis.checks) if (isCheckOf(check, id)) return check;
+  return undefined;
+};
 
 /** What the diagnosis needs. */
 export interface DiagnosisDependencies {
@@ -99,13 +226,13 @@ const settle = async <T>(work: () => Promise<T>): Promise<Settled<T>> => {
   }
 };
 
-const unknownCheck = (what: string, reason: string): StageJudgement => ({
+const unknownCheck = (what: string, reason: string): StageJudgement<UnreadableCheckData> => ({
   status: 'warn',
   summary: `cannot tell: ${what} could not be read (${reason})`,
   data: { error: reason },
 });
 
-const quarantineView = (records: readonly QuarantinedRecord[]) =>
+const quarantineView = (records: readonly QuarantinedRecord[]): QuarantinedRecordView[] =>
   records.map((r) => ({
     eventId: r.eventId,
     reason: r.reason,
@@ -141,10 +268,12 @@ export const diagnoseUser = async (
     settle(() => deps.api.readTotals(userId, range)),
   ]);
   const t = deps.thresholds;
-  const fromFigures = (judge: (f: PipelineFigures) => StageJudgement): StageJudgement =>
+  const fromFigures = <Data>(
+    judge: (f: PipelineFigures) => StageJudgement<Data>,
+  ): StageJudgement<Data | UnreadableCheckData> =>
     figures.ok ? judge(figures.value) : unknownCheck('the pipeline metrics', figures.reason);
 
-  const judgements: Record<CheckId, StageJudgement> = {
+  const judgements: { readonly [Id in CheckId]: StageJudgement<CheckDataById[Id]> } = {
     api: judgeApi(userId, range, api, counters),
     query: fromFigures((f) => judgeQuery(f, t)),
     store: judgeStoreForUser(events, counters, figures.ok ? judgeStore(figures.value) : null),
@@ -156,7 +285,21 @@ export const diagnoseUser = async (
     stream: fromFigures((f) => judgeStream(f, t)),
     ingest: fromFigures((f) => judgeIngest(f, t)),
   };
-  const checks = CHECK_ORDER.map((id) => ({ id, question: CHECK_QUESTIONS[id], ...judgements[id] }));
+  const check = <Id extends CheckId>(id: Id): CheckOf<Id> => ({
+    id,
+    question: CHECK_QUESTIONS[id],
+    ...judgements[id],
+  });
+  // In the order of CHECK_IDS, the contract's.
+  const checks: readonly DiagnosisCheck[] = [
+    check('api'),
+    check('query'),
+    check('store'),
+    check('counters'),
+    check('processor'),
+    check('stream'),
+    check('ingest'),
+  ];
   const statuses = checks.map((c) => c.status);
   const worstStatus: CheckStatus | null = statuses.includes('fail')
     ? 'fail'
@@ -180,7 +323,7 @@ const judgeApi = (
   range: DayRange,
   api: Settled<Awaited<ReturnType<HistoryApi['readTotals']>>>,
   counters: Settled<readonly DailyCounter[]>,
-): StageJudgement => {
+): StageJudgement<ApiCheckData | UnreadableCheckData> => {
   if (!api.ok)
     return {
       status: 'fail',
@@ -188,11 +331,11 @@ const judgeApi = (
       data: { error: api.reason },
     };
   const totals = api.value.totals;
-  const data: Record<string, unknown> = { totals, buckets: api.value.buckets.length };
+  const buckets = api.value.buckets.length;
   if (counters.ok) {
     const query = { userId, range, granularity: 'total' as const, types: null };
     const expected = historyBody(rollUp(query, counters.value)).totals;
-    data.counterTotals = expected;
+    const data: ApiCheckData = { totals, buckets, counterTotals: expected };
     // Compared on the exact string: two sums past 2^53 millionths may share the nearest double.
     if (expected.count !== totals.count || expected.quantityMicros !== totals.quantityMicros) {
       return {
@@ -201,23 +344,36 @@ const judgeApi = (
         data,
       };
     }
+    return {
+      status: 'ok',
+      summary: `the API returns ${totals.count} events, quantity ${totals.quantity}`,
+      data,
+    };
   }
   return {
     status: 'ok',
     summary: `the API returns ${totals.count} events, quantity ${totals.quantity}`,
-    data,
+    data: { totals, buckets },
   };
 };
 
 const judgeStoreForUser = (
   events: Settled<readonly ActivityEvent[]>,
   counters: Settled<readonly DailyCounter[]>,
-  requests: StageJudgement | null,
-): StageJudgement => {
+  requests: StageJudgement<StoreStageData> | null,
+): StageJudgement<StoreCheckData | UnreadableCheckData> => {
   if (!events.ok)
-    return { status: 'fail', summary: `the stored events could not be read: ${events.reason}`, data: {} };
+    return {
+      status: 'fail',
+      summary: `the stored events could not be read: ${events.reason}`,
+      data: { error: events.reason },
+    };
   if (!counters.ok)
-    return { status: 'fail', summary: `the counters could not be read: ${counters.reason}`, data: {} };
+    return {
+      status: 'fail',
+      summary: `the counters could not be read: ${counters.reason}`,
+      data: { error: counters.reason },
+    };
   // A Map, then own properties: a type named `constructor` must count, not read Object's.
   const byType = new Map<string, number>();
   for (const event of events.value) byType.set(event.type, (byType.get(event.type) ?? 0) + 1);
@@ -237,23 +393,24 @@ const judgeStoreForUser = (
 const judgeCounters = (
   events: Settled<readonly ActivityEvent[]>,
   counters: Settled<readonly DailyCounter[]>,
-): StageJudgement => {
-  if (!events.ok || !counters.ok) {
-    return unknownCheck('the store', events.ok ? (counters as { reason: string }).reason : events.reason);
-  }
+): StageJudgement<CountersCheckData | UnreadableCheckData> => {
+  if (!events.ok) return unknownCheck('the store', events.reason);
+  if (!counters.ok) return unknownCheck('the store', counters.reason);
   const drift = counterDrift(counters.value, dailyCountersOf(events.value));
   if (drift.length === 0) {
     return {
       status: 'ok',
       summary: `counters equal the stored events on all ${counters.value.length} days`,
-      data: { drift: [] },
+      data: { driftDays: 0, drift: [] },
     };
   }
-  const shown = drift.slice(0, 31).map((d) => ({
-    day: d.day,
-    counter: d.counter === null ? null : tallyBody(d.counter),
-    events: d.events === null ? null : tallyBody(d.events),
-  }));
+  const shown = drift.slice(0, 31).map(
+    (d): CounterDriftDay => ({
+      day: d.day,
+      counter: d.counter === null ? null : tallyBody(d.counter),
+      events: d.events === null ? null : tallyBody(d.events),
+    }),
+  );
   return {
     status: 'fail',
     summary: `counters drift from the stored events on ${drift.length} day(s), first ${drift[0]?.day}: repair recomputes them`,
@@ -262,9 +419,9 @@ const judgeCounters = (
 };
 
 const withQuarantine = (
-  judgement: StageJudgement,
+  judgement: StageJudgement<ProcessorStageData | UnreadableCheckData>,
   quarantined: Settled<readonly QuarantinedRecord[]>,
-): StageJudgement => {
+): StageJudgement<ProcessorCheckData> => {
   if (!quarantined.ok) {
     return {
       ...judgement,

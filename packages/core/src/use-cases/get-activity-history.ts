@@ -1,4 +1,4 @@
-import { USER_ID_PATTERN } from '../activity-event-rules.js';
+import { userIdError } from '../activity-event-rules.js';
 import { type ActivityHistory, rollUp } from '../activity-history.js';
 import { type HistoryParameters, parseHistoryQuery } from '../day-range.js';
 import type { FieldError } from '../field-error.js';
@@ -44,17 +44,8 @@ export const getActivityHistory = async (
   caller: Caller,
   deps: HistoryDependencies,
 ): Promise<Result<ActivityHistory, HistoryRefusal>> => {
-  if (!USER_ID_PATTERN.test(userId)) {
-    return err({
-      kind: 'invalid_parameter',
-      errors: [
-        {
-          path: 'userId',
-          message: 'userId must be 1-128 characters, starting alphanumeric, then A-Z a-z 0-9 . _ : @ | -',
-        },
-      ],
-    });
-  }
+  const badUserId = userIdError(userId);
+  if (badUserId !== null) return err({ kind: 'invalid_parameter', errors: [badUserId] });
   if (!mayActFor(caller, userId, ADMIN_SCOPE)) {
     return err({
       kind: 'forbidden',

@@ -1,6 +1,7 @@
 import {
   ADMIN_SCOPE,
-  CHECK_QUESTIONS,
+  CHECK_IDS,
+  type CheckId,
   GRANULARITIES,
   HISTORY_PARAMETER_NAMES,
   INGEST_SCOPE,
@@ -109,7 +110,112 @@ const otherMethods = (served: readonly (typeof HTTP_METHODS)[number][]) => {
   );
 };
 const itemIndex = { type: 'integer', minimum: 0 };
-const checkIds = Object.keys(CHECK_QUESTIONS);
+
+// The diagnosis and health bodies, one schema per type of core's `DiagnosisCheck` and
+// `HealthBody`; strict (`additionalProperties: false`) so a field added in core without its
+// schema fails the handler tests that validate real responses.
+type ObjectSchema = {
+  readonly type: 'object';
+  readonly additionalProperties: false;
+  readonly required: readonly string[];
+  readonly properties: Readonly<Record<string, object>>;
+};
+const strict = (properties: Record<string, object>, optional: readonly string[] = []): ObjectSchema => ({
+  type: 'object',
+  additionalProperties: false,
+  required: Object.keys(properties).filter((key) => !optional.includes(key)),
+  properties,
+});
+/** Both objects' properties: `A & B` for two strict schemas. */
+const both = (a: ObjectSchema, b: ObjectSchema): ObjectSchema => ({
+  type: 'object',
+  additionalProperties: false,
+  required: [...a.required, ...b.required],
+  properties: { ...a.properties, ...b.properties },
+});
+const count = { type: 'integer', minimum: 0 };
+const countOrNull = { type: ['integer', 'null'], minimum: 0 };
+const msOrNull = { type: ['number', 'null'], minimum: 0 };
+const stageFigures = { invocations: count, errors: count, p50Ms: msOrNull, p95Ms: msOrNull };
+const unreadable = strict({ error: { type: 'string', description: 'Why the check could not be judged' } });
+const orUnreadable = (schema: ObjectSchema) => ({ oneOf: [schema, unreadable] });
+const storeRequests = strict({ throttled: count, unavailable: count, failed: count });
+const ingestData = strict({
+  ...stageFigures,
+  accepted: count,
+  streamWriteFailures: count,
+  streamWriteRetries: count,
+});
+const streamData = strict({
+  latestLagMs: msOrNull,
+  maxLagMs: msOrNull,
+  pendingRecords: countOrNull,
+  retriedRecords: count,
+});
+const processorData = strict({
+  ...stageFigures,
+  stored: count,
+  duplicates: count,
+  rejections: strict(Object.fromEntries(QUARANTINE_REASONS.map((reason) => [reason, count]))),
+  rejectionShare: { type: 'number', minimum: 0, maximum: 1 },
+  deadLetters: strict({ inWindow: count, depth: countOrNull }),
+});
+const quarantinedRecord = strict({
+  eventId: { type: ['string', 'null'] },
+  reason: { type: 'string', enum: [...QUARANTINE_REASONS] },
+  errors: { type: 'array', items: ref('FieldError') },
+  quarantinedAt: instant,
+  recordId: { type: 'string' },
+  correlationId: { type: ['string', 'null'] },
+  payload: { type: 'string' },
+});
+const recentQuarantine = [
+  strict({ recentQuarantined: { type: 'array', items: quarantinedRecord } }),
+  strict({ recentQuarantined: { type: 'null' }, quarantineError: { type: 'string' } }),
+];
+const nullableTally = { ...tally, type: ['object', 'null'] };
+const checkData: Readonly<Record<CheckId, object>> = {
+  api: orUnreadable(
+    strict({ totals: ref('Summary'), buckets: count, counterTotals: ref('Summary') }, ['counterTotals']),
+  ),
+  query: orUnreadable(strict(stageFigures)),
+  store: orUnreadable(
+    strict(
+      {
+        events: count,
+        eventsByType: { type: 'object', additionalProperties: count },
+        counterDays: count,
+        requests: storeRequests,
+      },
+      ['requests'],
+    ),
+  ),
+  counters: orUnreadable(
+    strict({
+      driftDays: count,
+      drift: {
+        type: 'array',
+        maxItems: 31,
+        items: strict({ day: { type: 'string' }, counter: nullableTally, events: nullableTally }),
+      },
+    }),
+  ),
+  processor: {
+    description: `\`rejections\` by reason (${QUARANTINE_REASONS.join(', ')}) and \`recentQuarantined\`, newest first`,
+    oneOf: [processorData, unreadable].flatMap((figures) => recentQuarantine.map((q) => both(figures, q))),
+  },
+  stream: orUnreadable(streamData),
+  ingest: orUnreadable(ingestData),
+};
+const diagnosisCheck = (id: CheckId) =>
+  strict({
+    id: { type: 'string', enum: [id] },
+    question: { type: 'string' },
+    status: ref('CheckStatus'),
+    summary: { type: 'string' },
+    data: checkData[id],
+  });
+const judgement = (data: object) => strict({ status: ref('CheckStatus'), summary: { type: 'string' }, data });
 
 /**
  * The OpenAPI 3.1 description of the HTTP API of shared/CONTRACT.md, built from core's constants
@@ -220,7 +326,7 @@ export const openApiDocument = {
             schema: { type: 'integer' },
           },
         ],
-        responses: { '200': json(ref('HealthReport'), 'How the pipeline is, degraded or not'), ...common },
+        responses: { '200': json(ref('HealthBody'), 'How the pipeline is, degraded or not'), ...common },
       },
     },
   },
@@ -437,51 +543,39 @@ export const openApiDocument = {
           userId: { type: 'string' },
           window: ref('Window'),
           verdict: ref('Verdict'),
-          suspect: { enum: [...checkIds, null] },
+          suspect: { enum: [...CHECK_IDS, null] },
           checks: {
             type: 'array',
-            minItems: checkIds.length,
-            items: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['id', 'question', 'status', 'summary', 'data'],
-              properties: {
-                id: { type: 'string', enum: checkIds },
-                question: { type: 'string' },
-                status: ref('CheckStatus'),
-                summary: { type: 'string' },
-                data: {
-                  type: 'object',
-                  description: `Check-specific figures; \`processor\` holds \`rejections\` by reason (${QUARANTINE_REASONS.join(', ')}) and \`recentQuarantined\`, newest first`,
-                },
-              },
-            },
+            minItems: CHECK_IDS.length,
+            maxItems: CHECK_IDS.length,
+            description: 'Every check once, in the order of the ids; `data` depends on the `id`',
+            items: { oneOf: CHECK_IDS.map(diagnosisCheck) },
           },
         },
       },
-      HealthReport: {
-        type: 'object',
-        required: ['status', 'window', 'stages', 'figures'],
-        properties: {
-          status: ref('Verdict'),
-          window: ref('Window'),
-          stages: {
-            description: 'One judgement per stage; null when the metrics could not be read',
-            type: ['object', 'null'],
-            additionalProperties: {
-              type: 'object',
-              required: ['status', 'summary', 'data'],
-              properties: {
-                status: ref('CheckStatus'),
-                summary: { type: 'string' },
-                data: { type: 'object' },
-              },
-            },
-          },
-          figures: { type: ['object', 'null'], description: 'The raw per-stage figures of the window' },
-          summary: { type: 'string' },
-        },
+      HealthBody: {
+        description: 'Judged stages, or (`stages: null`) degraded because the metrics could not be read',
+        oneOf: [ref('HealthReport'), ref('UnjudgedHealthReport')],
       },
+      HealthReport: strict({
+        status: ref('Verdict'),
+        window: ref('Window'),
+        stages: strict({
+          ingest: judgement(ingestData),
+          stream: judgement(streamData),
+          process: judgement(processorData),
+          store: judgement(storeRequests),
+          query: judgement(strict(stageFigures)),
+        }),
+        figures: { type: 'object', description: 'The raw per-stage figures of the window' },
+      }),
+      UnjudgedHealthReport: strict({
+        status: { type: 'string', enum: ['degraded'] },
+        window: ref('Window'),
+        summary: { type: 'string' },
+        stages: { type: 'null' },
+        figures: { type: 'null' },
+      }),
       Window: {
         type: 'object',
         additionalProperties: false,

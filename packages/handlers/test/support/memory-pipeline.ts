@@ -5,7 +5,7 @@ import {
   createMemoryMetrics,
   memoryShardSource,
 } from '@activity-history/adapters-memory';
-import type { EventStore } from '@activity-history/core';
+import type { EventStore, MetricsReader } from '@activity-history/core';
 import {
   createDeliveryEngine,
   createMemoryCheckpoints,
@@ -20,9 +20,12 @@ export const NOW = Date.parse('2026-03-02T12:00:00Z');
 
 /**
  * The four handlers over the in-memory adapters (the real ones local mode's `memory` backend
- * runs), a manual clock, and a captured log. `store` may be wrapped to inject a fault.
+ * runs), a manual clock, and a captured log. `store` may be wrapped, and `metricsReader` replaced,
+ * to inject a fault.
  */
-export const memoryPipeline = (options: { wrapStore?: (store: EventStore) => EventStore } = {}) => {
+export const memoryPipeline = (
+  options: { wrapStore?: (store: EventStore) => EventStore; metricsReader?: MetricsReader } = {},
+) => {
   const clock = createManualClock(NOW);
   const memoryStore = createMemoryEventStore({ clock });
   const store = options.wrapStore?.(memoryStore) ?? memoryStore;
@@ -33,7 +36,7 @@ export const memoryPipeline = (options: { wrapStore?: (store: EventStore) => Eve
     store,
     stream,
     metrics,
-    metricsReader: metrics,
+    metricsReader: options.metricsReader ?? metrics,
     clock,
     logger: logs.logger,
     metricsWindowMs: 60_000,

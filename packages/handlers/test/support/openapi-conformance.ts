@@ -1,3 +1,4 @@
+import type { DiagnosisBody, HealthBody } from '@activity-history/core';
 import { expect } from 'vitest';
 import { type HttpResponse, openApiDocument } from '../../src/index.js';
 import { validate } from './json-schema.js';
@@ -41,4 +42,33 @@ export const expectDocumented = (route: Route, response: HttpResponse): Record<s
     ).toBeDefined();
   }
   return body;
+};
+
+/**
+ * A 200 diagnosis that the OpenAPI document describes, typed as core's `DiagnosisBody`: once it
+ * validates against the strict schema, it has that type.
+ *
+ * @example
+ * ```ts
+ * const diagnosis = expectDiagnosis(await handlers.diagnose(event));
+ * ```
+ */
+export const expectDiagnosis = (response: HttpResponse): DiagnosisBody => {
+  expect(response.statusCode).toBe(200);
+  expectDocumented('GET /users/{userId}/diagnosis', response);
+  return JSON.parse(response.body);
+};
+
+/**
+ * A `/health` body that the OpenAPI document describes, typed as core's `HealthBody`.
+ *
+ * @example
+ * ```ts
+ * const health = expectHealth(await handlers.diagnose(httpApiEvent({ method: 'GET', path: '/health' })));
+ * ```
+ */
+export const expectHealth = (response: HttpResponse): HealthBody => {
+  expect(response.statusCode).toBe(200);
+  expectDocumented('GET /health', response);
+  return JSON.parse(response.body);
 };

@@ -1,6 +1,16 @@
 /**
- * The end-to-end tests' only way into the pipeline: HTTP requests to its URL, as any client.
+ * The end-to-end tests' only way into the pipeline: HTTP requests to its URL through the CLI's
+ * client (`src/api-client.ts`), as any client; here only what the tests add to it.
  */
+import type { DiagnosisBody, SummaryBody } from '@activity-history/core';
+import {
+  type ApiTarget,
+  errorMessage,
+  type IngestAnswer,
+  postActivities,
+  readDiagnosis as readDiagnosisAnswer,
+  readHistory,
+} from '../../../src/api-client.js';
 
 /** An activity event as a client sends it. */
 export interface ClientEvent {
@@ -19,56 +29,40 @@ export const dayFromToday = (offset: number): string =>
 /** Yesterday at `time` UTC: safely in the past, and inside the window of {@link readTotals}. */
 export const yesterdayAt = (time = '10:00:00'): string => `${dayFromToday(-1)}T${time}Z`;
 
-export const postEvents = async (
+/** From two days ago to tomorrow: the window of {@link readTotals} and {@link readDiagnosis}. */
+const recentDays = () => ({ from: dayFromToday(-2), to: dayFromToday(1) });
+
+const target = (url: string, headers: Record<string, string> = {}): ApiTarget => ({
+  url,
+  token: null,
+  headers,
+});
+
+/** `POST /activities`; `headers` act as the caller (a bearer token, local mode's subject and scopes). */
+export const postEvents = (
   url: string,
   events: readonly unknown[],
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: Record<string, unknown> }> => {
-  const response = await fetch(`${url}/activities`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ events }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-};
-
-/** A tally as the API writes it: `quantityMicros` is the exact sum, a decimal string. */
-export interface TallyBody {
-  readonly count: number;
-  readonly quantity: number;
-  readonly quantityMicros: string;
-}
-
-export interface Totals extends TallyBody {
-  readonly byType: Record<string, TallyBody>;
-}
+): Promise<IngestAnswer> => postActivities(target(url, headers), events);
 
 /** The user's totals from two days ago to tomorrow, through `GET /users/{userId}/activity`. */
-export const readTotals = async (url: string, userId: string): Promise<Totals> => {
-  const query = new URLSearchParams({ from: dayFromToday(-2), to: dayFromToday(1) });
-  const response = await fetch(`${url}/users/${encodeURIComponent(userId)}/activity?${query}`);
-  if (response.status !== 200) throw new Error(`GET activity answered ${response.status}`);
-  return ((await response.json()) as { totals: Totals }).totals;
+export const readTotals = async (url: string, userId: string): Promise<SummaryBody> => {
+  const response = await readHistory(target(url), userId, recentDays());
+  if (!response.ok) throw new Error(`GET activity answered ${errorMessage(response)}`);
+  return response.body.totals;
 };
 
-export interface DiagnosisBody {
-  readonly verdict: string;
-  readonly suspect: string | null;
-  readonly checks: readonly { id: string; status: string; summary: string; data: Record<string, unknown> }[];
-}
-
+/** The user's diagnosis from two days ago to tomorrow. */
 export const readDiagnosis = async (url: string, userId: string): Promise<DiagnosisBody> => {
-  const query = new URLSearchParams({ from: dayFromToday(-2), to: dayFromToday(1) });
-  const response = await fetch(`${url}/users/${encodeURIComponent(userId)}/diagnosis?${query}`);
-  if (response.status !== 200) throw new Error(`GET diagnosis answered ${response.status}`);
-  return (await response.json()) as DiagnosisBody;
+  const response = await readDiagnosisAnswer(target(url), userId, recentDays());
+  if (!response.ok) throw new Error(`GET diagnosis answered ${errorMessage(response)}`);
+  return response.body;
 };
 
 /** The reasons of the user's recently quarantined records, newest first, from the diagnosis. */
 export const quarantineReasons = async (url: string, userId: string): Promise<string[]> => {
   const processor = (await readDiagnosis(url, userId)).checks.find((check) => check.id === 'processor');
-  const recent = (processor?.data.recentQuarantined ?? []) as { reason: string }[];
-  return recent.map((record) => record.reason);
+  return (processor?.data.recentQuarantined ?? []).map((record) => record.reason);
 };
 
 /** `count` valid events of one user, `<prefix>-<n>`, each `track.played` with quantity 2. */
