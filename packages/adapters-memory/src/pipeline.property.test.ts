@@ -47,7 +47,7 @@ import {
 } from '@activity-history/core/testing';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { memoryPipeline, TRUSTED } from './use-cases/memory-pipeline.js';
+import { memoryPipeline, TRUSTED } from './testing/memory-pipeline.js';
 
 const DAY_MS = 86_400_000;
 const WINDOW_FROM = Date.UTC(2019, 11, 1);

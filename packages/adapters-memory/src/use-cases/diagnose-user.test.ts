@@ -11,7 +11,7 @@ import {
   type UnreadableCheckData,
 } from '@activity-history/core';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { type MemoryPipeline, memoryPipeline, TRUSTED } from './memory-pipeline.js';
+import { type MemoryPipeline, memoryPipeline, TRUSTED } from '../testing/memory-pipeline.js';
 
 const WINDOW = ((): DayRange => {
   const r = dayRange(Date.UTC(2029, 0, 1), Date.UTC(2030, 0, 2));

@@ -1,6 +1,6 @@
 import { getActivityHistory, historyBody, ingest, MAX_TYPES_PER_HISTORY } from '@activity-history/core';
 import { describe, expect, it } from 'vitest';
-import { type MemoryPipeline, memoryPipeline, TRUSTED, userCaller } from './memory-pipeline.js';
+import { type MemoryPipeline, memoryPipeline, TRUSTED, userCaller } from '../testing/memory-pipeline.js';
 
 /** Events around the turn of 2020 (ISO week 53) and the 2020 leap day, stored through the pipeline. */
 const seeded = async (): Promise<MemoryPipeline> => {

@@ -1,6 +1,6 @@
 import { ADMIN_SCOPE, type Caller, getDiagnosis, ingest, userIdError } from '@activity-history/core';
 import { describe, expect, it } from 'vitest';
-import { memoryPipeline, TRUSTED, userCaller } from './memory-pipeline.js';
+import { memoryPipeline, TRUSTED, userCaller } from '../testing/memory-pipeline.js';
 
 const ADMIN: Caller = { subject: 'ops-1', scopes: new Set([ADMIN_SCOPE]) };
 

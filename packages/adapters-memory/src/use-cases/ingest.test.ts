@@ -1,7 +1,7 @@
 import { dayRange, decodeRecord, ingest, type StreamEnvelope } from '@activity-history/core';
 import { ARBITRARY_NOW } from '@activity-history/core/testing';
 import { describe, expect, it } from 'vitest';
-import { type MemoryPipeline, memoryPipeline, TRUSTED, userCaller } from './memory-pipeline.js';
+import { type MemoryPipeline, memoryPipeline, TRUSTED, userCaller } from '../testing/memory-pipeline.js';
 
 const event = (eventId: string, userId = 'u-1', extra: Record<string, unknown> = {}) => ({
   eventId,

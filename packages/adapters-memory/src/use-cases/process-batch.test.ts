@@ -10,7 +10,7 @@ import {
   type StreamEnvelope,
 } from '@activity-history/core';
 import { describe, expect, it } from 'vitest';
-import { type MemoryPipeline, memoryPipeline } from './memory-pipeline.js';
+import { type MemoryPipeline, memoryPipeline } from '../testing/memory-pipeline.js';
 
 const ALL = ((): DayRange => {
   const r = dayRange(Date.UTC(2000, 0, 1), Date.UTC(2031, 0, 1));
