@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -7,7 +8,8 @@ import { defineConfig } from 'vitest/config';
  * what that run mutates, so a failing or slow test elsewhere cannot abort or slow it.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
-const PACKAGES = 'core|adapters-memory|adapters-aws|handlers|infra';
+/** Every workspace package, by its directory (each is named `@activity-history/<directory>`). */
+const PACKAGES = readdirSync(`${root}packages`).join('|');
 
 export const mutationVitestConfig = (include: readonly string[]) =>
   defineConfig({

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { createMemoryMetrics, type MemoryMetrics } from '@activity-history/adapters-memory';
-import { type EventStore, type HealthThresholds, systemClock } from '@activity-history/core';
+import { type Clock, type EventStore, type HealthThresholds, systemClock } from '@activity-history/core';
 import { createDeliveryEngine, type DeliveryEngine, type DeliverySettings } from '@activity-history/delivery';
 import {
   createHandlers,
@@ -40,11 +40,16 @@ export interface LocalPipelineOptions {
   /** The environment, for the AWS SDK's endpoint variables (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
+  /**
+   * The time every part runs on: the functions, the metrics, the delivery engine's waits (default
+   * the system clock). Its `sleep` must really wait: the delivery loops run on it.
+   */
+  readonly clock?: Clock;
   /** Wraps the store the functions use: for drills that make it fail. */
   readonly wrapStore?: (store: EventStore) => EventStore;
   /**
-   * Wraps the functions the gateway and the delivery engine call: for drills that make one fail. Gets the
-   * ports they were built over, to build variants of them.
+   * Wraps the functions the gateway and the delivery engine call: for drills that make one fail.
+   * Gets the ports they were built over, to build variants of them.
    */
   readonly wrapHandlers?: (handlers: Handlers, ports: HandlerPorts) => Handlers;
   /** The thresholds `/health` and the diagnosis judge with (default: core's `DEFAULT_THRESHOLDS`). */
@@ -66,6 +71,8 @@ export interface LocalPipeline {
   readonly streamName: string;
   readonly token: string | null;
   readonly handlers: Handlers;
+  /** The time it runs on. */
+  readonly clock: Clock;
   readonly metrics: MemoryMetrics;
   readonly delivery: DeliveryEngine;
   readonly deliverySettings: Partial<DeliverySettings>;
@@ -112,7 +119,7 @@ const indexPage =
  * ```
  */
 export const startLocalPipeline = async (options: LocalPipelineOptions = {}): Promise<LocalPipeline> => {
-  const clock = systemClock;
+  const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: 'warn' });
   const dataDir = resolve(options.dataDir ?? '.activity-history');
   const tableName = options.tableName ?? 'activity-history';
@@ -192,6 +199,7 @@ export const startLocalPipeline = async (options: LocalPipelineOptions = {}): Pr
       streamName,
       token,
       handlers,
+      clock,
       metrics,
       delivery,
       deliverySettings,

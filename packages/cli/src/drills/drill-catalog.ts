@@ -141,7 +141,7 @@ export const DRILLS: readonly Drill[] = [
       return {
         async inject(context) {
           const store = context.memory.store;
-          const day = dayKeyOf(Date.now() - 60_000);
+          const day = dayKeyOf(context.pipeline.clock.now() - 60_000);
           const counters = await store.readDailyCounters(context.affected, context.range);
           const counter = counters.find((c) => c.day === day) ?? counters[0]!;
           const { summary } = counter;

@@ -1,6 +1,7 @@
 import {
   type CheckId,
   type CheckStatus,
+  type Clock,
   type DayRange,
   DEFAULT_THRESHOLDS,
   type DiagnosisBody,
@@ -112,15 +113,16 @@ const DRILL_DELIVERY = {
 };
 
 const DAY_MS = 86_400_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` until it returns a value, or the deadline passes (then the last attempt's `null`). */
-const within = async <T>(ms: number, check: () => Promise<T | null>): Promise<T | null> => {
-  const deadline = Date.now() + ms;
+/**
+ * Polls `check` until it returns a value, or the deadline passes on the pipeline's clock (then the
+ * last attempt's `null`).
+ */
+const within = async <T>(clock: Clock, ms: number, check: () => Promise<T | null>): Promise<T | null> => {
+  const deadline = clock.now() + ms;
   for (;;) {
     const value = await check();
-    if (value !== null || Date.now() > deadline) return value;
-    await sleep(100);
+    if (value !== null || clock.now() > deadline) return value;
+    await clock.sleep(100);
   }
 };
 
@@ -171,7 +173,7 @@ const exercise = async (
 ): Promise<DrillResult> => {
   const api: ApiTarget = { url: pipeline.url, token: pipeline.token };
   const model: AcceptedModel = createAcceptedModel();
-  const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+  const today = Math.floor(pipeline.clock.now() / DAY_MS) * DAY_MS;
   const days = dayRange(today - 2 * DAY_MS, today + DAY_MS);
   if (!days.ok) throw new Error('the drill range is invalid');
   const range = days.value;
@@ -194,7 +196,7 @@ const exercise = async (
       for (const { index } of accepted) model.accept(events[index]!);
       return response.status;
     },
-    events: (userId, count) => drillEvents(userId, count, `b${batches++}`, Date.now()),
+    events: (userId, count) => drillEvents(userId, count, `b${batches++}`, pipeline.clock.now()),
     async totals(userId) {
       const response = await readHistory(api, userId, window);
       if (!response.ok) return null;
@@ -224,12 +226,12 @@ const exercise = async (
 
   // A healthy start: the drill's users have counted history before the fault.
   await context.send([...context.events(affected, 12), ...context.events(bystander, 12)]);
-  const settled = await within(settings.windowMs + 10_000, async () =>
+  const settled = await within(pipeline.clock, settings.windowMs + 10_000, async () =>
     (await allExact()).exact ? true : null,
   );
   if (settled === null) throw new Error(`${drill.name}: the pipeline did not count the first traffic`);
 
-  const injectedAt = Date.now();
+  const injectedAt = pipeline.clock.now();
   await fault.inject(context);
   let observed: DrillResult['observed'] = {
     suspect: null,
@@ -238,7 +240,7 @@ const exercise = async (
     stageStatus: null,
     summary: '',
   };
-  const localized = await within(settings.localizeWithinMs, async () => {
+  const localized = await within(pipeline.clock, settings.localizeWithinMs, async () => {
     const [diagnosis, report] = await Promise.all([diagnose(), health()]);
     // With no stage judged (the metrics unreadable), no stage shows the fault yet.
     const stageStatus =
@@ -253,18 +255,18 @@ const exercise = async (
     const stageShows = drill.stage === null || (stageStatus !== null && stageStatus !== 'ok');
     return observed.suspect === drill.suspect && stageShows ? true : null;
   });
-  const localizedAfterMs = Date.now() - injectedAt;
+  const localizedAfterMs = pipeline.clock.now() - injectedAt;
 
-  const removedAt = Date.now();
+  const removedAt = pipeline.clock.now();
   const remedy = await fault.remove(context);
   let last = await allExact();
-  const recovered = await within(settings.windowMs + settings.recoverWithinMs, async () => {
+  const recovered = await within(pipeline.clock, settings.windowMs + settings.recoverWithinMs, async () => {
     last = await allExact();
     if (!last.exact) return null;
     const [diagnosis, report] = await Promise.all([diagnose(), health()]);
     return report.status === 'healthy' && diagnosis?.verdict === 'healthy' ? true : null;
   });
-  const recoveredAfterMs = Date.now() - removedAt;
+  const recoveredAfterMs = pipeline.clock.now() - removedAt;
 
   const problem =
     localized === null
