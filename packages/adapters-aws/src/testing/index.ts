@@ -1,15 +1,14 @@
 /**
- * Test support for the AWS adapters: real wire-protocol emulators on 127.0.0.1 (dynalite,
- * DynamoDB Local, kinesalite, kinesis-local), provisioning of the table and the stream, and faults
- * injected through the SDK's middleware stack (crashes between DynamoDB writes, refused Kinesis
- * records), plus a capacity meter for benchmarks. The emulators are dev dependencies of this package.
+ * Test support for the AWS adapters: faults injected through the SDK's middleware stack (crashes
+ * between DynamoDB writes, lost answers, refused Kinesis records), counter tampering for repair
+ * tests, a bare event log and a capacity meter for benchmarks, and a reader of a whole stream. The
+ * emulators they run against are `@activity-history/aws-emulators`.
  *
  * @example
  * ```ts
- * import { ensureTable, startDynalite } from '@activity-history/adapters-aws/testing';
+ * import { injectDynamoDbFaults } from '@activity-history/adapters-aws/testing';
  *
- * const dynamo = await startDynalite();
- * process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+ * const faults = injectDynamoDbFaults(client);
  * ```
  *
  * @packageDocumentation
