@@ -4,7 +4,7 @@ export { ConfigurationError, HistoryApiError } from './errors.js';
 export { createDiagnoseHandler, type DiagnoseHandlerDependencies } from './handlers/diagnose-handler.js';
 export { inProcessHistoryApi } from './handlers/in-process-history-api.js';
 export { createIngestHandler, type IngestHandlerDependencies } from './handlers/ingest-handler.js';
-export { incomingRecords } from './handlers/kinesis-records.js';
+export { type BatchOrigin, incomingRecords, kinesisBatchEvent } from './handlers/kinesis-records.js';
 export {
   createProcessHandler,
   type ProcessHandler,

@@ -1,13 +1,10 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isJsonObject } from '@activity-history/core';
+import type { ShardCheckpoints } from '@activity-history/delivery';
 
 /** Where each shard's processing stands: the last sequence number that is done. */
-export interface Checkpoints {
-  /** The last sequence number done in the shard, `null` when none is (start at the oldest record). */
-  get(shardId: string): string | null;
-  /** Records that every record of the shard up to `sequenceNumber` is done; resolves once durable. */
-  save(shardId: string, sequenceNumber: string): Promise<void>;
+export interface Checkpoints extends ShardCheckpoints {
   /** Whether checkpoints found on disk belonged to another life of the stream and were dropped. */
   readonly discarded: boolean;
 }

@@ -1,9 +1,6 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { IncomingRecord } from '@activity-history/core';
-
-/** Why a record was diverted: its batch ran out of retries, or the record grew too old. */
-export type DeadLetterReason = 'retries_exhausted' | 'record_expired';
+import type { DeadLetterBatch, DeadLetterDestination, DeadLetterReason } from '@activity-history/delivery';
 
 /** One record given up on, with what is needed to replay it by hand. */
 export interface DeadLetter {
@@ -22,22 +19,8 @@ export interface DeadLetter {
   readonly deadLetteredAt: string;
 }
 
-/** What a batch's failure leaves for the dead-letter store. */
-export interface DeadLetterBatch {
-  readonly shardId: string;
-  readonly records: readonly IncomingRecord[];
-  readonly reason: DeadLetterReason;
-  readonly attempts: number;
-  readonly lastError: string;
-  readonly at: number;
-}
-
 /** Local mode's on-failure destination: a JSON-lines file, or memory on the memory backend. */
-export interface DeadLetterStore {
-  /** Keeps the records; resolves once they are durable. */
-  add(batch: DeadLetterBatch): Promise<void>;
-  /** How many records it holds. */
-  depth(): number;
+export interface DeadLetterStore extends DeadLetterDestination {
   /** Every record it holds, oldest first. */
   entries(): Promise<readonly DeadLetter[]>;
 }

@@ -9,6 +9,7 @@ import {
   type HandlerPorts,
   type Handlers,
   jsonResponse,
+  kinesisBatchEvent,
   type Logger,
   openApiDocument,
 } from '@activity-history/handlers';
@@ -16,7 +17,7 @@ import { awsBackend } from './aws-backend.js';
 import { openCheckpoints } from './checkpoint-store.js';
 import { dashboardPages } from './dashboard-pages.js';
 import { type DeadLetterStore, openDeadLetters } from './dead-letter-store.js';
-import { kinesisBatchEvent } from './kinesis-batch-event.js';
+
 import { type BackendKind, type LocalBackend, memoryBackend } from './local-backends.js';
 import { type LocalPage, startLocalServer } from './local-server.js';
 

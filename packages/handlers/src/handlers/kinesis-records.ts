@@ -21,3 +21,42 @@ export const incomingRecords = (event: KinesisStreamEvent): IncomingRecord[] =>
     data: Buffer.from(typeof kinesis?.data === 'string' ? kinesis.data : '', 'base64'),
     arrivedAt: Math.round(Number(kinesis?.approximateArrivalTimestamp ?? 0) * 1000),
   }));
+
+/** Where a batch comes from, for the fields Lambda fills in. */
+export interface BatchOrigin {
+  readonly streamArn: string;
+  readonly shardId: string;
+  readonly region: string;
+}
+
+/**
+ * A batch of stream records as Lambda's Kinesis event source hands it to a function: `data`
+ * base64-encoded, the arrival time in seconds, `eventID` as `<shardId>:<sequenceNumber>`.
+ *
+ * @example
+ * ```ts
+ * const event = kinesisBatchEvent(records, { streamArn, shardId: 'shardId-000000000000', region: 'us-east-1' });
+ * await handler(event);
+ * ```
+ */
+export const kinesisBatchEvent = (
+  records: readonly IncomingRecord[],
+  origin: BatchOrigin,
+): KinesisStreamEvent => ({
+  Records: records.map((record) => ({
+    kinesis: {
+      kinesisSchemaVersion: '1.0',
+      partitionKey: record.partitionKey,
+      sequenceNumber: record.recordId,
+      data: Buffer.from(record.data).toString('base64'),
+      approximateArrivalTimestamp: record.arrivedAt / 1000,
+    },
+    eventSource: 'aws:kinesis',
+    eventVersion: '1.0',
+    eventID: `${origin.shardId}:${record.recordId}`,
+    eventName: 'aws:kinesis:record',
+    invokeIdentityArn: 'arn:aws:iam::000000000000:role/activity-history-local',
+    awsRegion: origin.region,
+    eventSourceARN: origin.streamArn,
+  })),
+});

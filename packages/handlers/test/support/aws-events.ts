@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, KinesisStreamEvent } from 'aws-lambda';
+import { kinesisBatchEvent } from '../../src/handlers/kinesis-records.js';
 
 /** JWT claims as API Gateway's JWT authorizer passes them. */
 export type Claims = Record<string, string | number | boolean | string[]>;
@@ -122,6 +123,9 @@ export const getUserRoute = (
     ...options,
   });
 
+/** The shard the test events come from. */
+const TEST_SHARD = 'shardId-000000000000';
+
 /** One record of a Kinesis event. */
 export interface KinesisRecordInput {
   readonly data: Uint8Array | string;
@@ -132,24 +136,21 @@ export interface KinesisRecordInput {
 }
 
 /**
- * A Kinesis event as Lambda's event source mapping delivers it, shaped like the AWS
- * documentation's sample: base64 `data`, arrival time in seconds with a fraction.
+ * A Kinesis event as Lambda's event source mapping delivers it, from one shard of a test stream:
+ * base64 `data`, arrival time in seconds with a fraction.
  */
-export const kinesisEvent = (records: readonly KinesisRecordInput[]): KinesisStreamEvent => ({
-  Records: records.map((record) => ({
-    kinesis: {
-      kinesisSchemaVersion: '1.0',
+export const kinesisEvent = (records: readonly KinesisRecordInput[]): KinesisStreamEvent =>
+  kinesisBatchEvent(
+    records.map((record) => ({
+      recordId: record.sequenceNumber,
+      shard: TEST_SHARD,
       partitionKey: record.partitionKey,
-      sequenceNumber: record.sequenceNumber,
-      data: Buffer.from(record.data).toString('base64'),
-      approximateArrivalTimestamp: record.arrivedAt / 1000,
+      data: typeof record.data === 'string' ? Buffer.from(record.data) : record.data,
+      arrivedAt: record.arrivedAt,
+    })),
+    {
+      streamArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/activity-events',
+      shardId: TEST_SHARD,
+      region: 'us-east-1',
     },
-    eventSource: 'aws:kinesis',
-    eventVersion: '1.0',
-    eventID: `shardId-000000000000:${record.sequenceNumber}`,
-    eventName: 'aws:kinesis:record',
-    invokeIdentityArn: 'arn:aws:iam::123456789012:role/lambda-role',
-    awsRegion: 'us-east-1',
-    eventSourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/activity-events',
-  })),
-});
+  );
