@@ -22,6 +22,48 @@ export interface ApiTarget {
 /** The default target: local mode on its default port. */
 export const LOCAL_URL = 'http://127.0.0.1:3000';
 
+/** The API's base URL, and where it was taken from (for a message when it cannot be reached). */
+export interface ApiUrl {
+  readonly url: string;
+  readonly from: '--url' | 'ACTIVITY_API_URL' | 'PORT' | 'default';
+}
+
+/**
+ * Which API the tools call: `--url`, else `ACTIVITY_API_URL`, else local mode on `PORT` (as
+ * `pnpm start` reads it), else local mode's default port.
+ *
+ * @example
+ * ```ts
+ * apiUrlOf(undefined, { PORT: '3100' }); // { url: 'http://127.0.0.1:3100', from: 'PORT' }
+ * ```
+ */
+export const apiUrlOf = (
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): ApiUrl => {
+  const set = (value: string | undefined) => (value?.trim() ?? '') !== '';
+  if (set(flag)) return { url: flag!.trim(), from: '--url' };
+  if (set(env.ACTIVITY_API_URL)) return { url: env.ACTIVITY_API_URL!.trim(), from: 'ACTIVITY_API_URL' };
+  if (set(env.PORT)) return { url: `http://127.0.0.1:${env.PORT!.trim()}`, from: 'PORT' };
+  return { url: LOCAL_URL, from: 'default' };
+};
+
+/**
+ * Why the API at `api` could not be reached, naming the URL, where it came from and how to set it.
+ *
+ * @example
+ * ```ts
+ * unreachable({ url: LOCAL_URL, from: 'default' }, new Error('fetch failed'));
+ * ```
+ */
+export const unreachable = (api: ApiUrl, error: unknown): string => {
+  const origin = api.from === 'default' ? "local mode's default port" : api.from;
+  return (
+    `cannot reach ${api.url} (from ${origin}): ${error instanceof Error ? error.message : String(error)}; ` +
+    'give the API with --url <base URL> or ACTIVITY_API_URL, or the local port with PORT'
+  );
+};
+
 /** A response read as JSON (`null` when the body is not JSON). */
 export interface JsonResponse {
   readonly status: number;

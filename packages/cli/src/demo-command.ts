@@ -1,6 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { ActivityHistoryBody } from '@activity-history/core';
-import { type ApiTarget, errorMessage, LOCAL_URL, postActivities, readHistory } from './api-client.js';
+import {
+  type ApiTarget,
+  apiUrlOf,
+  errorMessage,
+  LOCAL_URL,
+  postActivities,
+  readHistory,
+  unreachable,
+} from './api-client.js';
 import { type DemoEvent, demoTraffic, type ExpectedTotals } from './demo-traffic.js';
 import { type Output, progressReport } from './progress.js';
 import { textTable } from './terminal-table.js';
@@ -15,7 +24,9 @@ const USAGE = `usage: pnpm demo [--url ${LOCAL_URL}] [--users 300] [--token <bea
 
 Sends a day of traffic for --users users (several activity types, some duplicates, some invalid
 events, two conflicts) in batches of 500, waits until the counts are visible, and prints a few
-users' histories.`;
+users' histories. Each run has users of its own (listener-<run>-001...), so runs on kept data
+add up correctly. The URL: --url, else ACTIVITY_API_URL, else local mode on PORT, else ${LOCAL_URL}.
+The token: --token, else ACTIVITY_TOKEN.`;
 
 const BATCH = 500;
 const PARALLEL_REQUESTS = 4;
@@ -51,7 +62,11 @@ const windowOf = (now: number) => {
  * process.exitCode = await runDemo(['--users', '50'], { out: process.stdout, err: process.stderr });
  * ```
  */
-export const runDemo = async (argv: readonly string[], io: CommandIo): Promise<number> => {
+export const runDemo = async (
+  argv: readonly string[],
+  io: CommandIo,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<number> => {
   let values: { url?: string; users?: string; token?: string; wait?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
@@ -74,11 +89,13 @@ export const runDemo = async (argv: readonly string[], io: CommandIo): Promise<n
     io.err.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
-  const target: ApiTarget = { url: values.url ?? LOCAL_URL, token: values.token ?? null };
+  const api = apiUrlOf(values.url, env);
+  const target: ApiTarget = { url: api.url, token: values.token ?? env.ACTIVITY_TOKEN ?? null };
   const now = Date.now();
-  const traffic = demoTraffic({ users, now, random: Math.random });
+  const run = randomBytes(3).toString('hex');
+  const traffic = demoTraffic({ users, run, now, random: Math.random });
   io.out.write(
-    `demo: ${users} users, ${traffic.counts.valid} events (+${traffic.counts.duplicates} duplicates, ` +
+    `demo run ${run}: ${users} users, ${traffic.counts.valid} events (+${traffic.counts.duplicates} duplicates, ` +
       `${traffic.counts.invalid} invalid, ${traffic.counts.conflicts} conflicts) to ${target.url}\n`,
   );
 
@@ -117,7 +134,9 @@ export const runDemo = async (argv: readonly string[], io: CommandIo): Promise<n
   } catch (error) {
     sending.finish('failed');
     io.err.write(
-      `demo: the API refused the traffic: ${error instanceof Error ? error.message : String(error)}\n`,
+      error instanceof TypeError
+        ? `demo: ${unreachable(api, error)}\n`
+        : `demo: the API refused the traffic: ${error instanceof Error ? error.message : String(error)}\n`,
     );
     return 1;
   }

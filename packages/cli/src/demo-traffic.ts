@@ -104,12 +104,14 @@ const shuffle = <T>(items: T[], random: () => number): T[] => {
  *
  * @example
  * ```ts
- * const traffic = demoTraffic({ users: 300, now: Date.now(), random: Math.random });
- * traffic.expected.get('listener-001'); // { count: 17, quantityHundredths: 9125 }
+ * const traffic = demoTraffic({ users: 300, run: 'a1b2c3', now: Date.now(), random: Math.random });
+ * traffic.expected.get('listener-a1b2c3-001'); // { count: 17, quantityHundredths: 9125 }
  * ```
  */
 export const demoTraffic = (options: {
   readonly users: number;
+  /** Names this run's users (`listener-<run>-001`...), so that runs on kept data do not add up. */
+  readonly run: string;
   readonly now: number;
   readonly random: () => number;
 }): DemoTraffic => {
@@ -118,7 +120,7 @@ export const demoTraffic = (options: {
   const expected = new Map<string, ExpectedTotals>();
   const width = String(options.users).length;
   for (let u = 1; u <= options.users; u++) {
-    const userId = `listener-${String(u).padStart(Math.max(3, width), '0')}`;
+    const userId = `listener-${options.run}-${String(u).padStart(Math.max(3, width), '0')}`;
     const count = 2 + Math.floor(random() ** 2 * 24);
     let hundredths = 0;
     for (let i = 0; i < count; i++) {

@@ -1,12 +1,20 @@
 import { parseArgs } from 'node:util';
-import { type ApiTarget, errorMessage, LOCAL_URL, readDiagnosis } from './api-client.js';
+import {
+  type ApiTarget,
+  apiUrlOf,
+  errorMessage,
+  LOCAL_URL,
+  readDiagnosis,
+  unreachable,
+} from './api-client.js';
 import type { CommandIo } from './demo-command.js';
 import { diagnosisReport } from './diagnosis-report.js';
 
 const USAGE = `usage: pnpm run doctor <userId> [--url ${LOCAL_URL}] [--token <bearer>] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
 
 Prints the diagnosis of one user (GET /users/{userId}/diagnosis) of any deployment. The token needs
-the scope activity/admin (also read from ACTIVITY_TOKEN). Exit code: 0 healthy or degraded,
+the scope activity/admin (also read from ACTIVITY_TOKEN). The URL: --url, else ACTIVITY_API_URL,
+else local mode on PORT, else ${LOCAL_URL}. Exit code: 0 healthy or degraded,
 1 failing, 2 when no diagnosis could be fetched (bad arguments, unreachable, refused).`;
 
 /**
@@ -50,17 +58,16 @@ export const runDoctor = async (
     return values.help ? 0 : 2;
   }
   const userId = positionals[0]!;
+  const api = apiUrlOf(values.url, env);
   const target: ApiTarget = {
-    url: values.url ?? LOCAL_URL,
+    url: api.url,
     token: values.token ?? env.ACTIVITY_TOKEN ?? null,
   };
   let response: Awaited<ReturnType<typeof readDiagnosis>>;
   try {
     response = await readDiagnosis(target, userId, { from: values.from, to: values.to });
   } catch (error) {
-    io.err.write(
-      `doctor: cannot reach ${target.url}: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    io.err.write(`doctor: ${unreachable(api, error)}\n`);
     return 2;
   }
   if (!response.ok) {

@@ -35,9 +35,36 @@ describe('pnpm demo and pnpm doctor against local mode', () => {
     expect(out.text()).toMatch(/sending: \d+ accepted, [1-9]\d* rejected as invalid/);
     expect(out.text()).toContain('every count is exact');
     expect(out.text()).toMatch(/type\s+count\s+quantity/);
-    const conflicted = /pnpm run doctor (listener-\d+)/.exec(out.text())?.[1];
+    const conflicted = /pnpm run doctor (listener-[0-9a-f]{6}-\d+)/.exec(out.text())?.[1];
     expect(conflicted).toBeDefined();
     await expect.poll(() => quarantineReasons(pipeline.url, conflicted!)).toContain('conflict');
+  });
+
+  it('a second demo on the same data adds up too: each run has users of its own', async () => {
+    const out = captured();
+    const err = captured();
+
+    const code = await runDemo(['--users', '20'], { out, err }, { ACTIVITY_API_URL: pipeline.url });
+
+    expect(err.text()).toBe('');
+    expect(code).toBe(0);
+    expect(out.text()).toMatch(/^demo run [0-9a-f]{6}: 20 users/);
+    expect(out.text()).toContain('every count is exact');
+  });
+
+  it('demo and doctor name the URL they could not reach, where it came from, and how to set it', async () => {
+    const demoErr = captured();
+    const doctorErr = captured();
+
+    const demo = await runDemo(['--users', '1'], { out: captured(), err: demoErr }, { PORT: '9' });
+    const doctor = await runDoctor(['u-1'], { out: captured(), err: doctorErr }, { PORT: '9' });
+
+    expect(demo).toBe(1);
+    expect(doctor).toBe(2);
+    for (const text of [demoErr.text(), doctorErr.text()]) {
+      expect(text).toContain('cannot reach http://127.0.0.1:9 (from PORT)');
+      expect(text).toContain('--url <base URL> or ACTIVITY_API_URL');
+    }
   });
 
   it('doctor prints the verdict, every check, rejected events with reasons and drift', async () => {
