@@ -16,6 +16,7 @@ import {
 import { awsBackend } from './aws-backend.js';
 import { openCheckpoints } from './checkpoint-store.js';
 import { dashboardPages } from './dashboard-pages.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { type DeadLetterStore, openDeadLetters } from './dead-letter-store.js';
 
 import { type BackendKind, type LocalBackend, memoryBackend } from './local-backends.js';
@@ -127,10 +128,18 @@ export const startLocalPipeline = async (options: LocalPipelineOptions = {}): Pr
   const streamName = options.streamName ?? 'activity-events';
   const shardCount = options.shardCount ?? 2;
   const token = options.token ?? null;
-  const backend =
-    options.backend === 'memory'
-      ? memoryBackend({ shardCount, clock })
-      : await awsBackend({ dataDir, tableName, streamName, shardCount, env: options.env ?? process.env });
+  // Only the memory backend keeps nothing on disk; the others hold the directory while they run.
+  const lock = options.backend === 'memory' ? null : await lockDataDir(dataDir);
+  let backend: LocalBackend;
+  try {
+    backend =
+      options.backend === 'memory'
+        ? memoryBackend({ shardCount, clock })
+        : await awsBackend({ dataDir, tableName, streamName, shardCount, env: options.env ?? process.env });
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
   try {
     const metrics = createMemoryMetrics({ clock, retentionMs: METRICS_RETENTION_MS });
     const store = options.wrapStore?.(backend.store) ?? backend.store;
@@ -210,10 +219,12 @@ export const startLocalPipeline = async (options: LocalPipelineOptions = {}): Pr
         await server.close();
         await delivery.stop();
         await backend.close();
+        await lock?.release();
       },
     };
   } catch (error) {
     await backend.close();
+    await lock?.release();
     throw error;
   }
 };
