@@ -31,13 +31,14 @@ try {
 process.stdout.write(startupBanner(pipeline));
 
 let stopping = false;
-const stop = (signal: NodeJS.Signals): void => {
+/** Stops on a signal, or when the parent went away (`reason` says which). */
+const stop = (reason: string): void => {
   if (stopping) {
-    process.stdout.write(`${signal} again: exiting without waiting for the drain\n`);
+    process.stdout.write(`${reason} again: exiting without waiting for the drain\n`);
     process.exit(130);
   }
   stopping = true;
-  process.stdout.write(`${signal}: stopping intake, draining the batches in flight...\n`);
+  process.stdout.write(`${reason}: stopping intake, draining the batches in flight...\n`);
   pipeline.close().then(
     () => {
       process.stdout.write('stopped cleanly\n');
@@ -51,3 +52,9 @@ const stop = (signal: NodeJS.Signals): void => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+// A parent that dies without passing a signal on (killed with SIGKILL, say) leaves this process to
+// init: stop then too, rather than serve on with nobody to stop it.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent && !stopping) stop('the parent process went away');
+}, 1_000).unref();

@@ -1,10 +1,14 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { errorMessage, readHealth } from '../../src/api-client.js';
 import { eventsOf, postEvents, readTotals } from './support/api-client.js';
 import { type LocalProcess, startLocalProcess } from './support/local-process.js';
+
+const MAIN_PATH = fileURLToPath(new URL('../../../local/src/main.ts', import.meta.url));
 
 const USERS = ['u-a', 'u-b', 'u-c', 'u-d', 'u-e'];
 const PER_USER = 200;
@@ -85,4 +89,58 @@ describe('pnpm start as a process: signals and restarts on the emulators backend
       });
     }
   }, 120_000);
+
+  it('stops everything on SIGTERM to the pid of pnpm start, as a process manager sends it', async () => {
+    // Arrange
+    running = await startLocalProcess({ ACTIVITY_BACKEND: 'memory' }, 'pnpm start');
+    const started = running;
+    expect((await readHealth({ url: started.url, token: null })).ok).toBe(true);
+
+    // Act
+    started.child.kill('SIGTERM');
+
+    // Assert
+    expect(await started.exited()).toBe(0);
+    expect(started.output()).toContain('stopped cleanly');
+    await expect(fetch(`${started.url}/health`)).rejects.toThrow();
+  }, 60_000);
+
+  it('stops when its parent goes away without passing a signal on', async () => {
+    // Arrange: a shell between this test and local mode, killed with SIGKILL (nothing is forwarded).
+    const port = String(20_000 + (process.pid % 10_000));
+    const shell = spawn(
+      'sh',
+      ['-c', `${process.execPath} --conditions=source --import tsx ${MAIN_PATH} & wait`],
+      {
+        env: { ...process.env, PORT: port, ACTIVITY_BACKEND: 'memory', LOG_LEVEL: 'warn' },
+        stdio: 'ignore',
+      },
+    );
+    const url = `http://127.0.0.1:${port}`;
+    await expect
+      .poll(
+        () =>
+          fetch(`${url}/health`).then(
+            (r) => r.status,
+            () => 0,
+          ),
+        { timeout: 30_000 },
+      )
+      .toBe(200);
+
+    // Act
+    shell.kill('SIGKILL');
+
+    // Assert
+    await expect
+      .poll(
+        () =>
+          fetch(`${url}/health`).then(
+            () => 'serving',
+            () => 'stopped',
+          ),
+        { timeout: 15_000, interval: 250 },
+      )
+      .toBe('stopped');
+  }, 60_000);
 });

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../../../local/src/main.ts', import.meta.url));
+const REPO = fileURLToPath(new URL('../../../../../', import.meta.url));
 
 /** `pnpm start` as a child process, and what it printed. */
 export interface LocalProcess {
@@ -13,15 +14,22 @@ export interface LocalProcess {
 }
 
 /**
- * Runs local mode's entry point (what `pnpm start` runs) in its own process on a free port, with
- * the given environment on top of this one, and waits until its start-up banner names its URL.
+ * Runs local mode's entry point in its own process on a free port (with node directly, or through
+ * `pnpm start` as a newcomer or a process manager would), with the given environment on top of this one, and waits until its start-up banner names its URL.
  */
-export const startLocalProcess = async (env: Record<string, string>): Promise<LocalProcess> => {
-  // The source condition, as `pnpm start` gives it: the workspace packages run from their sources, unbuilt.
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
+export const startLocalProcess = async (
+  env: Record<string, string>,
+  how: 'node' | 'pnpm start' = 'node',
+): Promise<LocalProcess> => {
+  const options = {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+    stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
+  };
+  // The source condition, as `pnpm start` gives it: the workspace packages run from their sources, unbuilt.
+  const child =
+    how === 'node'
+      ? spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], options)
+      : spawn('pnpm', ['start'], { ...options, cwd: REPO });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();
