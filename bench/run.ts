@@ -1,19 +1,25 @@
 /**
- * `pnpm bench`: runs every `bench/*.bench.ts` suite (or those whose file name contains one of the
- * arguments), prints each figure as a ratio against its same-run baseline, and writes them all to
- * `.bench/results.json`. Goals are reported, not enforced: a noisy machine must not fail a build.
+ * `pnpm bench`: runs every `bench/*.bench.ts` suite (or those whose name contains one of the
+ * arguments; `--help` lists them), prints each figure as a ratio against its same-run baseline, and
+ * records them in `.bench/results.json`, where suites not run keep their last results. Goals are
+ * reported, not enforced: a noisy machine must not fail a build.
  */
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchFigure, BenchSuite } from './kit.js';
+import { mergeResults, selectSuites } from './suite-selection.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const filters = process.argv.slice(2);
-const files = (await readdir(here))
-  .filter((file) => file.endsWith('.bench.ts'))
-  .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
-  .sort();
+const selection = selectSuites(
+  process.argv.slice(2),
+  (await readdir(here)).filter((file) => file.endsWith('.bench.ts')),
+);
+if (selection.kind !== 'run') {
+  (selection.kind === 'help' ? process.stdout : process.stderr).write(selection.text);
+  process.exit(selection.kind === 'help' ? 0 : 2);
+}
+const { files } = selection;
 
 const verdict = (ratio: number, goal: BenchFigure['goal']): string =>
   (goal.max !== undefined && ratio > goal.max) || (goal.min !== undefined && ratio < goal.min)
@@ -38,5 +44,7 @@ for (const file of files) {
   });
   results.push({ suite: suite.name, figures });
 }
-await mkdir(join(here, '..', '.bench'), { recursive: true });
-await writeFile(join(here, '..', '.bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+const resultsFile = join(here, '..', '.bench', 'results.json');
+const earlier = JSON.parse(await readFile(resultsFile, 'utf8').catch(() => '[]')) as typeof results;
+await mkdir(dirname(resultsFile), { recursive: true });
+await writeFile(resultsFile, `${JSON.stringify(mergeResults(earlier, results), null, 2)}\n`);
