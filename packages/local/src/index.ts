@@ -18,4 +18,9 @@
  */
 export type { BackendKind, LocalBackend } from './local-backends.js';
 export { localOptionsFromEnv } from './local-config.js';
-export { type LocalPipeline, type LocalPipelineOptions, startLocalPipeline } from './local-pipeline.js';
+export {
+  LOCAL_THRESHOLDS,
+  type LocalPipeline,
+  type LocalPipelineOptions,
+  startLocalPipeline,
+} from './local-pipeline.js';
