@@ -150,10 +150,15 @@ export const parseWithSchema = (
   }
   const bytes = context.serializedBytes ?? jsonByteLength(input);
   if (bytes > MAX_EVENT_BYTES) {
+    // The largest field is what to shrink; the rule is about the whole event, which the empty path names.
+    const [largest, largestBytes] = Object.entries(input)
+      .map(([key, value]) => [key, jsonByteLength(value)] as const)
+      .reduce((a, b) => (b[1] > a[1] ? b : a));
     errors.push({
-      // A rule about no single field: the empty path names the whole event.
       path: '',
-      message: `the serialized event must be at most ${MAX_EVENT_BYTES} bytes (it has ${bytes})`,
+      message:
+        `the serialized event must be at most ${MAX_EVENT_BYTES} bytes (it has ${bytes}; ` +
+        `its largest field is ${largest}, ${largestBytes} bytes)`,
     });
   }
   if (errors.length > 0) return err(capFieldErrors(errors));
