@@ -17,6 +17,16 @@ the scope activity/admin (also read from ACTIVITY_TOKEN). The URL: --url, else A
 else local mode on PORT, else ${LOCAL_URL}. Exit code: 0 healthy or degraded,
 1 failing, 2 when no diagnosis could be fetched (bad arguments, unreachable, refused).`;
 
+/** Who is to blame when the diagnosis itself is refused, by the status it was refused with. */
+const suspectOf = (status: number): string => {
+  if (status === 401)
+    return "the API's authorizer: the token is missing, expired or not from the issuer it trusts";
+  if (status === 403) return 'the token: it lacks the scope activity/admin the diagnosis needs';
+  if (status === 404) return 'the URL: no diagnosis route there (is it the API of this deployment?)';
+  if (status >= 500) return 'the diagnose function, or the API in front of it';
+  return 'the request: see the message above';
+};
+
 /**
  * `pnpm run doctor` (`pnpm doctor` is a pnpm command of its own): fetches one user's diagnosis and prints it as a readable report, or raw with
  * `--json`. Returns the exit code: 0 when the verdict is `healthy` or `degraded` (a warning should
@@ -67,11 +77,15 @@ export const runDoctor = async (
   try {
     response = await readDiagnosis(target, userId, { from: values.from, to: values.to });
   } catch (error) {
-    io.err.write(`doctor: ${unreachable(api, error)}\n`);
+    io.err.write(
+      `doctor: ${unreachable(api, error)}\nsuspect: the API itself: its endpoint does not answer\n`,
+    );
     return 2;
   }
   if (!response.ok) {
-    io.err.write(`doctor: ${target.url} answered ${errorMessage(response)}\n`);
+    io.err.write(
+      `doctor: ${target.url} answered ${errorMessage(response)}\nsuspect: ${suspectOf(response.status)}\n`,
+    );
     return 2;
   }
   const diagnosis = response.body;

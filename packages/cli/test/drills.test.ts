@@ -10,7 +10,7 @@ const drill = (name: string) => {
 };
 
 describe('the fault drills', () => {
-  it('cover each fault the issue names, each blaming its own stage', () => {
+  it('cover each fault the issues name, each blaming its own stage', () => {
     expect(DRILLS.map((d) => [d.name, d.suspect, d.stage])).toEqual([
       ['stream-refusal', 'ingest', 'ingest'],
       ['processor-crash', 'processor', 'process'],
@@ -19,6 +19,7 @@ describe('the fault drills', () => {
       ['stuck-shard', 'stream', 'stream'],
       ['counter-drift', 'counters', null],
       ['query-failure', 'query', 'query'],
+      ['api-route-broken', 'api', null],
     ]);
   });
 
@@ -32,6 +33,7 @@ describe('the fault drills', () => {
     'stuck-shard': /lag \d+ s .*[1-9]\d* records pending/,
     'counter-drift': /counters drift from the stored events on 1 day/,
     'query-failure': /query: \d+ invocations, [1-9]\d* errors/,
+    'api-route-broken': /the query API at http:\/\/127\.0\.0\.1:\d+ answered 502, not a history/,
   };
 
   // Each drill runs a pipeline of its own for about 5 s: the fault must show within the 5 s window
@@ -46,7 +48,8 @@ describe('the fault drills', () => {
       expect(result.observed.summary).toMatch(SAYS[name]!);
       expect(result.observed.verdict).not.toBe('healthy');
       if (result.drill.stage === null) {
-        // Drift is one user's: no stage of the pipeline is unhealthy, so /health cannot show it.
+        // Drift is one user's, and a broken route is in front of every function: no stage's
+        // figures are unhealthy, so /health cannot show either.
         expect(result.observed.health).toBe('healthy');
       } else {
         expect(result.observed.stageStatus).toMatch(/^(warn|fail)$/);

@@ -85,7 +85,7 @@ export { isJsonObject } from './json-object.js';
 export type { Clock } from './ports/clock.js';
 export type { AppendOutcome, CounterRepair, EventStore, PositionedEvent } from './ports/event-store.js';
 export type { EventStream, PublishOutcome } from './ports/event-stream.js';
-export type { HistoryApi } from './ports/history-api.js';
+export type { HistoryApi, HistoryApiAnswer } from './ports/history-api.js';
 export {
   type MetricSample,
   type MetricsReader,
@@ -159,6 +159,7 @@ export {
 export { ADMIN_SCOPE, type Caller, INGEST_SCOPE, mayActFor } from './use-cases/caller.js';
 export {
   type ApiCheckData,
+  type ApiFailureData,
   CHECK_IDS,
   CHECK_QUESTIONS,
   type CheckDataById,
@@ -191,6 +192,7 @@ export {
   type DiagnosisRefusal,
   getDiagnosis,
 } from './use-cases/get-diagnosis.js';
+export { inProcessHistoryApi } from './use-cases/in-process-history-api.js';
 export {
   type AcceptedItem,
   type FailedItem,

@@ -10,14 +10,3 @@ import { ActivityHistoryError } from '@activity-history/core';
  * ```
  */
 export class ConfigurationError extends ActivityHistoryError {}
-
-/**
- * The in-process query API did not answer with a history (the diagnosis reports it as its `api`
- * check failing).
- *
- * @example
- * ```ts
- * throw new HistoryApiError('the query answered invalid_parameter: from must be a date');
- * ```
- */
-export class HistoryApiError extends ActivityHistoryError {}

@@ -1,8 +1,8 @@
 export { type HandlerSettings, TOKENS } from './composition/tokens.js';
 export { createHandlers, type HandlerPorts, type Handlers } from './create-handlers.js';
-export { ConfigurationError, HistoryApiError } from './errors.js';
+export { ConfigurationError } from './errors.js';
 export { createDiagnoseHandler, type DiagnoseHandlerDependencies } from './handlers/diagnose-handler.js';
-export { inProcessHistoryApi } from './handlers/in-process-history-api.js';
+export { httpHistoryApi } from './handlers/http-history-api.js';
 export { createIngestHandler, type IngestHandlerDependencies } from './handlers/ingest-handler.js';
 export { type BatchOrigin, incomingRecords, kinesisBatchEvent } from './handlers/kinesis-records.js';
 export {

@@ -11,6 +11,24 @@ describe('readHttpRequest', () => {
     expect(request.headers.get('user-agent')).toBe('curl/7.72.0');
   });
 
+  it("reads the API's own origin: https behind API Gateway, the stage unless $default, none without a domain", () => {
+    const event = httpApiEvent({ method: 'GET', path: '/health' });
+    const staged = { ...event, requestContext: { ...event.requestContext, stage: 'prod' } };
+    const proxied = httpApiEvent({
+      method: 'GET',
+      path: '/health',
+      headers: { 'X-Forwarded-Proto': 'http' },
+    });
+    const bare = { ...event, requestContext: { ...event.requestContext, domainName: '' } };
+
+    expect(readHttpRequest(event).origin).toBe('https://r3pmxmplak.execute-api.us-east-2.amazonaws.com');
+    expect(readHttpRequest(staged).origin).toBe(
+      'https://r3pmxmplak.execute-api.us-east-2.amazonaws.com/prod',
+    );
+    expect(readHttpRequest(proxied).origin).toBe('http://r3pmxmplak.execute-api.us-east-2.amazonaws.com');
+    expect(readHttpRequest(bare).origin).toBeNull();
+  });
+
   it('joins a header sent under two casings, as API Gateway joins repeated headers', () => {
     const request = readHttpRequest(
       httpApiEvent({ method: 'GET', path: '/health', headers: { 'x-a': '1', 'X-A': '2' } }),

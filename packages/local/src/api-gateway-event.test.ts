@@ -88,8 +88,13 @@ describe('httpApiEventOf', () => {
         authorizer: { jwt },
       },
     });
-    expect(event.headers).toEqual({ 'user-agent': 'curl/8', 'x-trace': 'one,two' });
+    expect(event.headers).toEqual({
+      'user-agent': 'curl/8',
+      'x-trace': 'one,two',
+      'x-forwarded-proto': 'http',
+    });
     const read = readHttpRequest(event);
+    expect(read.origin).toBe(`http://${context.host}`);
     expect(read.caller).toEqual({ subject: 'u-1', scopes: new Set(['activity/admin']) });
     expect(read.query).toEqual({ type: 'a,b', from: '2026-01-01' });
   });

@@ -139,6 +139,8 @@ export const httpApiEventOf = (
     if (value === undefined || name === 'cookie') continue;
     headers[name.toLowerCase()] = typeof value === 'string' ? value : value.join(',');
   }
+  // As API Gateway adds it: how the caller reached the gateway (local mode speaks plain HTTP).
+  headers['x-forwarded-proto'] = 'http';
   const cookieHeader = request.headers.cookie;
   const cookies = (typeof cookieHeader === 'string' ? [cookieHeader] : (cookieHeader ?? []))
     .flatMap((line) => line.split(';'))

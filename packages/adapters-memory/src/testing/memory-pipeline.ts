@@ -4,14 +4,12 @@ import {
   DEFAULT_RETRY_POLICY,
   DEFAULT_THRESHOLDS,
   type DiagnosisDependencies,
-  type HistoryApi,
   type HistoryDependencies,
-  historyBody,
   INGEST_SCOPE,
   type IngestDependencies,
+  inProcessHistoryApi,
   type ProcessDependencies,
   processBatch,
-  rollUp,
 } from '@activity-history/core';
 import { ARBITRARY_NOW } from '@activity-history/core/testing';
 import {
@@ -62,15 +60,7 @@ export const memoryPipeline = (options: MemoryPipelineOptions = {}) => {
   const metrics = createMemoryMetrics({ clock, retentionMs: 3_600_000 });
   // Jitter at its largest: the retries' sleeps are deterministic, and the manual clock makes them instant.
   const retryPolicy = { ...DEFAULT_RETRY_POLICY, random: () => 1 };
-  const api: HistoryApi = {
-    readTotals: async (userId, range) =>
-      historyBody(
-        rollUp(
-          { userId, range, granularity: 'total', types: null },
-          await store.readDailyCounters(userId, range),
-        ),
-      ),
-  };
+  const api = inProcessHistoryApi({ store, clock });
   const ingestDeps: IngestDependencies = { stream, clock, metrics, retryPolicy };
   const processDeps: ProcessDependencies = { store, clock, metrics };
   const historyDeps: HistoryDependencies = { store, clock };

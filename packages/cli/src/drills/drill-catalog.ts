@@ -1,7 +1,7 @@
 import { dayKeyOf } from '@activity-history/core';
 import type { Drill } from './drill-run.js';
 import type { DrillEvent } from './drill-traffic.js';
-import { crashingProcessor, failingQuery } from './function-faults.js';
+import { brokenQueryRoute, crashingProcessor, failingQuery } from './function-faults.js';
 
 const encoder = new TextEncoder();
 
@@ -179,6 +179,28 @@ export const DRILLS: readonly Drill[] = [
         async remove() {
           broken.arm(false);
           return 'the query function answers again';
+        },
+      };
+    },
+  },
+  {
+    name: 'api-route-broken',
+    fault: 'the query route answers 502 without reaching the function',
+    injection:
+      'wrapped query route: 502 from the gateway, the function never invoked (its metrics stay clean)',
+    suspect: 'api',
+    stage: null,
+    recovery: 'the route reaches the function again; the API answers the stored totals',
+    arm() {
+      const broken = brokenQueryRoute();
+      return {
+        options: { wrapHandlers: broken.wrapHandlers },
+        async inject() {
+          broken.arm(true);
+        },
+        async remove() {
+          broken.arm(false);
+          return 'the query route answers again';
         },
       };
     },

@@ -84,3 +84,37 @@ export const failingQuery = (): FunctionFault => {
     },
   };
 };
+
+/**
+ * The query route broken in front of the function (a route or integration misconfigured, as a bad
+ * deployment leaves it): API Gateway answers 502 and the function is never invoked, so its metrics
+ * stay clean. Only a diagnosis that asks the API itself sees it.
+ *
+ * @example
+ * ```ts
+ * const broken = brokenQueryRoute();
+ * const pipeline = await startLocalPipeline({ backend: 'memory', wrapHandlers: broken.wrapHandlers });
+ * broken.arm(true);
+ * ```
+ */
+export const brokenQueryRoute = (): FunctionFault => {
+  let armed = false;
+  return {
+    arm(on) {
+      armed = on;
+    },
+    wrapHandlers(handlers) {
+      return {
+        ...handlers,
+        query: async (event, context) =>
+          armed
+            ? {
+                statusCode: 502,
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ message: 'Internal Server Error' }),
+              }
+            : handlers.query(event, context),
+      };
+    },
+  };
+};

@@ -12,7 +12,7 @@ import type { DayRange } from '../day-range.js';
 import type { FieldError } from '../field-error.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventStore } from '../ports/event-store.js';
-import type { HistoryApi } from '../ports/history-api.js';
+import type { HistoryApi, HistoryApiAnswer } from '../ports/history-api.js';
 import type { MetricsReader, PipelineFigures, StageFigures } from '../ports/metrics.js';
 import type { QuarantinedRecord, QuarantineReason } from '../quarantine.js';
 import {
@@ -68,12 +68,26 @@ export interface UnreadableCheckData {
   readonly error: string;
 }
 
-/** `api`: what the query API returned, and what the stored counters add up to when they could be read. */
+/** `api`: what the query API returned, and what the stored events add up to when they could be read. */
 export interface ApiCheckData {
+  /** Where the API was asked: its URL, or `in process`. */
+  readonly where: string;
+  /** The HTTP status it answered with (200). */
+  readonly status: number;
+  readonly latencyMs: number;
   readonly totals: SummaryBody;
   /** How many non-empty buckets the API returned. */
   readonly buckets: number;
-  readonly counterTotals?: SummaryBody;
+  /** What the stored events add up to over the range (absent when they could not be read). */
+  readonly storedTotals?: SummaryBody;
+}
+
+/** `api`, when the API gave no history: the status it answered with (`null`: no answer), and why. */
+export interface ApiFailureData {
+  readonly where: string;
+  readonly status: number | null;
+  readonly latencyMs: number;
+  readonly error: string;
 }
 
 /** `query`: the query function's invocations, errors and speed. */
@@ -128,10 +142,11 @@ export type IngestCheckData = IngestStageData;
 
 /**
  * The `data` of each check. Every check but `processor` holds either its figures or, when a
- * backend could not be read, {@link UnreadableCheckData}; tell them apart with `'error' in data`.
+ * backend could not be read, {@link UnreadableCheckData} (for `api`, {@link ApiFailureData}); tell
+ * them apart with `'error' in data`.
  */
 export interface CheckDataById {
-  readonly api: ApiCheckData | UnreadableCheckData;
+  readonly api: ApiCheckData | ApiFailureData;
   readonly query: QueryCheckData | UnreadableCheckData;
   readonly store: StoreCheckData | UnreadableCheckData;
   readonly counters: CountersCheckData | UnreadableCheckData;
@@ -274,7 +289,7 @@ export const diagnoseUser = async (
     figures.ok ? judge(figures.value) : unknownCheck('the pipeline metrics', figures.reason);
 
   const judgements: { readonly [Id in CheckId]: StageJudgement<CheckDataById[Id]> } = {
-    api: judgeApi(userId, range, api, counters),
+    api: judgeApi(userId, range, deps.api.where, api, events),
     query: fromFigures((f) => judgeQuery(f, t)),
     store: judgeStoreForUser(events, counters, figures.ok ? judgeStore(figures.value) : null),
     counters: judgeCounters(events, counters),
@@ -321,40 +336,48 @@ export const diagnoseUser = async (
 const judgeApi = (
   userId: string,
   range: DayRange,
-  api: Settled<Awaited<ReturnType<HistoryApi['readTotals']>>>,
-  counters: Settled<readonly DailyCounter[]>,
-): StageJudgement<ApiCheckData | UnreadableCheckData> => {
-  if (!api.ok)
+  where: string,
+  settled: Settled<HistoryApiAnswer>,
+  events: Settled<readonly ActivityEvent[]>,
+): StageJudgement<ApiCheckData | ApiFailureData> => {
+  // The port answers rather than throws; a throw is still an API that did not answer.
+  const answer: HistoryApiAnswer = settled.ok
+    ? settled.value
+    : { kind: 'unreachable', message: settled.reason, latencyMs: 0 };
+  if (answer.kind === 'unreachable')
     return {
       status: 'fail',
-      summary: `the query API did not answer: ${api.reason}`,
-      data: { error: api.reason },
+      summary: `the query API at ${where} did not answer: ${answer.message}`,
+      data: { where, status: null, latencyMs: answer.latencyMs, error: answer.message },
     };
-  const totals = api.value.totals;
-  const buckets = api.value.buckets.length;
-  if (counters.ok) {
-    const query = { userId, range, granularity: 'total' as const, types: null };
-    const expected = historyBody(rollUp(query, counters.value)).totals;
-    const data: ApiCheckData = { totals, buckets, counterTotals: expected };
-    // Compared on the exact string: two sums past 2^53 millionths may share the nearest double.
-    if (expected.count !== totals.count || expected.quantityMicros !== totals.quantityMicros) {
-      return {
-        status: 'fail',
-        summary: `the API returns ${totals.count} events (quantity ${totals.quantity}) but the stored counters hold ${expected.count} (quantity ${expected.quantity})`,
-        data,
-      };
-    }
+  if (answer.kind === 'refused')
     return {
-      status: 'ok',
-      summary: `the API returns ${totals.count} events, quantity ${totals.quantity}`,
+      status: 'fail',
+      summary: `the query API at ${where} answered ${answer.status}, not a history: ${answer.message}`,
+      data: { where, status: answer.status, latencyMs: answer.latencyMs, error: answer.message },
+    };
+  const { totals } = answer.body;
+  const reached = {
+    where,
+    status: 200,
+    latencyMs: answer.latencyMs,
+    totals,
+    buckets: answer.body.buckets.length,
+  };
+  const returned = `the API returns ${totals.count} events, quantity ${totals.quantity} (${answer.latencyMs} ms)`;
+  if (!events.ok) return { status: 'ok', summary: returned, data: reached };
+  const query = { userId, range, granularity: 'total' as const, types: null };
+  const stored = historyBody(rollUp(query, dailyCountersOf(events.value))).totals;
+  const data: ApiCheckData = { ...reached, storedTotals: stored };
+  // Compared on the exact string: two sums past 2^53 millionths may share the nearest double.
+  if (stored.count !== totals.count || stored.quantityMicros !== totals.quantityMicros) {
+    return {
+      status: 'fail',
+      summary: `the API returns ${totals.count} events (quantity ${totals.quantity}) but the stored events add up to ${stored.count} (quantity ${stored.quantity})`,
       data,
     };
   }
-  return {
-    status: 'ok',
-    summary: `the API returns ${totals.count} events, quantity ${totals.quantity}`,
-    data: { totals, buckets },
-  };
+  return { status: 'ok', summary: returned, data };
 };
 
 const judgeStoreForUser = (

@@ -1,34 +1,40 @@
 import { createCloudWatchClient, createCloudWatchMetricsReader } from '@activity-history/adapters-aws';
+import type { Clock, EventStore, HistoryApi, MetricsReader, MetricsRecorder } from '@activity-history/core';
 import { type Container, ContainerModule } from 'inversify';
 import { awsFunctionContainer, type Environment, metricsNamespace } from '../composition/aws-function.js';
 import { dynamoDbStore } from '../composition/dynamodb-store.js';
-import { TOKENS } from '../composition/tokens.js';
+import { type HandlerSettings, TOKENS } from '../composition/tokens.js';
 import { createDiagnoseHandler } from '../handlers/diagnose-handler.js';
-import { inProcessHistoryApi } from '../handlers/in-process-history-api.js';
+import type { Logger } from '../observability/logger.js';
 
 /**
  * The diagnose function's wiring (diagnosis and `/health`): its handler over the store, the metrics
- * and their reader, the history API, the clock, the logger and the tunings; and, unless the
- * composition binds its own, a history API answered in process by the query use case over the
- * same store.
+ * and their reader, the clock, the logger and the tunings; and the history API when the
+ * composition binds one (without, the diagnosis asks the HTTP API the request came through).
  */
-export const diagnoseWiring = new ContainerModule(({ bind, isBound }) => {
-  if (!isBound(TOKENS.historyApi)) {
-    bind(TOKENS.historyApi)
-      .toResolvedValue((store, clock) => inProcessHistoryApi({ store, clock }), [TOKENS.store, TOKENS.clock])
-      .inSingletonScope();
-  }
+export const diagnoseWiring = new ContainerModule(({ bind }) => {
   bind(TOKENS.diagnoseHandler)
-    .toResolvedValue(
+    // The arguments' types spelled out: inference cannot see that the optional one may be undefined.
+    .toResolvedValue<
+      [EventStore, Clock, MetricsRecorder, Logger, MetricsReader, HistoryApi | undefined, HandlerSettings]
+    >(
       (store, clock, metrics, logger, metricsReader, historyApi, settings) =>
-        createDiagnoseHandler({ store, clock, metrics, logger, metricsReader, historyApi, ...settings }),
+        createDiagnoseHandler({
+          store,
+          clock,
+          metrics,
+          logger,
+          metricsReader,
+          ...(historyApi === undefined ? {} : { historyApi }),
+          ...settings,
+        }),
       [
         TOKENS.store,
         TOKENS.clock,
         TOKENS.metrics,
         TOKENS.logger,
         TOKENS.metricsReader,
-        TOKENS.historyApi,
+        { optional: true, serviceIdentifier: TOKENS.historyApi },
         TOKENS.settings,
       ],
     )

@@ -19,6 +19,20 @@ import { pathUserId } from '../http/path-user.js';
 import { type HttpHandler, serveHttp } from '../http/serve-http.js';
 import { errorFields, type ObservabilityDependencies } from '../observability/invocation.js';
 import type { Logger } from '../observability/logger.js';
+import { httpHistoryApi } from './http-history-api.js';
+
+/** The API the diagnose request came through, asked with the operator's own credentials. */
+const apiOf = (request: HttpRequest): HistoryApi =>
+  request.origin === null
+    ? {
+        where: 'the API (the request names no domain)',
+        readTotals: async () => ({
+          kind: 'unreachable',
+          message: 'the diagnose request names no API domain (requestContext.domainName) to ask',
+          latencyMs: 0,
+        }),
+      }
+    : httpHistoryApi({ origin: request.origin, authorization: request.headers.get('authorization') ?? null });
 
 const refusalResponse = (refusal: DiagnosisRefusal): HttpResponse => {
   switch (refusal.kind) {
@@ -34,7 +48,11 @@ export interface DiagnoseHandlerDependencies extends ObservabilityDependencies {
   readonly store: EventStore;
   readonly clock: Clock;
   readonly metricsReader: MetricsReader;
-  readonly historyApi: HistoryApi;
+  /**
+   * How the diagnosis asks "what does the API return?". Absent (as deployed, and in local mode):
+   * the HTTP API itself, at the domain the diagnose request came to, with the operator's own token.
+   */
+  readonly historyApi?: HistoryApi;
   readonly thresholds?: HealthThresholds;
   /** How far back health and diagnosis figures reach, milliseconds (default 5 minutes). */
   readonly metricsWindowMs?: number;
@@ -86,7 +104,6 @@ export const createDiagnoseHandler = (deps: DiagnoseHandlerDependencies): HttpHa
   const diagnosisDeps = {
     store: deps.store,
     metrics: deps.metricsReader,
-    api: deps.historyApi,
     clock: deps.clock,
     thresholds: deps.thresholds ?? DEFAULT_THRESHOLDS,
     metricsWindowMs: windowMs,
@@ -97,7 +114,8 @@ export const createDiagnoseHandler = (deps: DiagnoseHandlerDependencies): HttpHa
     const userId = pathUserId(request);
     if (userId === null) return invalidParameters(MISSING_USER);
     // The whole query string: core refuses a parameter it does not know.
-    const result = await getDiagnosis(userId, request.query, request.caller, diagnosisDeps);
+    const api = deps.historyApi ?? apiOf(request);
+    const result = await getDiagnosis(userId, request.query, request.caller, { ...diagnosisDeps, api });
     if (!result.ok) return refusalResponse(result.error);
     const diagnosis = result.value;
     log.info({ userId, verdict: diagnosis.verdict, suspect: diagnosis.suspect }, 'user diagnosed');

@@ -29,6 +29,12 @@ export interface HttpRequest {
   readonly gatewayRequestId: string | null;
   /** Who calls, from the authorizer's claims; `null` when there are none. */
   readonly caller: Caller | null;
+  /**
+   * The API's own base URL, as the caller reached it (`X-Forwarded-Proto`, `requestContext.domainName`,
+   * and the stage unless it is `$default`): where the diagnosis asks the API itself. `null` when the
+   * event names no domain.
+   */
+  readonly origin: string | null;
   readonly body: string | null;
   readonly isBase64Encoded: boolean;
 }
@@ -79,6 +85,16 @@ export const callerOf = (event: unknown): Caller | null => {
   return subject === null && scopes.size === 0 ? null : { subject, scopes };
 };
 
+/** The API's base URL from the event: see {@link HttpRequest.origin}. */
+const originOf = (headers: ReadonlyMap<string, string>, context: Fields): string | null => {
+  const domain = stringOf(context.domainName);
+  if (domain === null || domain === '') return null;
+  // Behind API Gateway the caller spoke HTTPS; a proxy or local mode says otherwise.
+  const scheme = headers.get('x-forwarded-proto')?.split(',')[0]?.trim() || 'https';
+  const stage = stringOf(context.stage);
+  return `${scheme}://${domain}${stage === null || stage === '$default' ? '' : `/${stage}`}`;
+};
+
 /**
  * Reads an HTTP API event. Never throws, whatever the event holds.
  *
@@ -110,6 +126,7 @@ export const readHttpRequest = (event: unknown): HttpRequest => {
     pathParameters: stringRecord(fields.pathParameters),
     gatewayRequestId: stringOf(context.requestId),
     caller: callerOf(event),
+    origin: originOf(headers, context),
     body: stringOf(fields.body),
     isBase64Encoded: fields.isBase64Encoded === true,
   };

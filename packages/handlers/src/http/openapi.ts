@@ -175,9 +175,30 @@ const recentQuarantine = [
 ];
 const nullableTally = { ...tally, type: ['object', 'null'] };
 const checkData: Readonly<Record<CheckId, object>> = {
-  api: orUnreadable(
-    strict({ totals: ref('Summary'), buckets: count, counterTotals: ref('Summary') }, ['counterTotals']),
-  ),
+  api: {
+    oneOf: [
+      strict(
+        {
+          where: { type: 'string', description: "Where the API was asked: its URL, or 'in process'" },
+          status: { type: 'integer', enum: [200] },
+          latencyMs: { type: 'number', minimum: 0 },
+          totals: ref('Summary'),
+          buckets: count,
+          storedTotals: { ...ref('Summary'), description: 'What the stored events add up to over the range' },
+        },
+        ['storedTotals'],
+      ),
+      strict({
+        where: { type: 'string' },
+        status: {
+          type: ['integer', 'null'],
+          description: 'The HTTP status it answered with; null: no answer',
+        },
+        latencyMs: { type: 'number', minimum: 0 },
+        error: { type: 'string', description: 'Why it gave no history' },
+      }),
+    ],
+  },
   query: orUnreadable(strict(stageFigures)),
   store: orUnreadable(
     strict(

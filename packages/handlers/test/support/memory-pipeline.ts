@@ -5,7 +5,7 @@ import {
   createMemoryMetrics,
   memoryShardSource,
 } from '@activity-history/adapters-memory';
-import type { EventStore, MetricsReader } from '@activity-history/core';
+import { type EventStore, inProcessHistoryApi, type MetricsReader } from '@activity-history/core';
 import {
   createDeliveryEngine,
   createMemoryCheckpoints,
@@ -40,6 +40,8 @@ export const memoryPipeline = (
     clock,
     logger: logs.logger,
     metricsWindowMs: 60_000,
+    // No HTTP server here: the diagnosis asks the query use case in process (the HTTP path has tests of its own).
+    historyApi: inProcessHistoryApi({ store, clock }),
   };
   const handlers = createHandlers(ports);
   const failures: string[] = [];
