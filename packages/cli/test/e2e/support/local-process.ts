@@ -18,7 +18,7 @@ export interface LocalProcess {
  */
 export const startLocalProcess = async (env: Record<string, string>): Promise<LocalProcess> => {
   // The source condition, as `pnpm start` gives it: the workspace packages run from their sources, unbuilt.
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, ['--conditions=@activity-history/source', '--import', 'tsx', MAIN], {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
