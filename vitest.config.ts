@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
+  resolve: { conditions: ['@activity-history/source'] },
+  ssr: { resolve: { conditions: ['@activity-history/source'] } },
   test: {
     include: [
       'packages/*/src/**/*.test.ts',

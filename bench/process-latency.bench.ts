@@ -44,10 +44,14 @@ const firstLine = (child: ChildProcess): Promise<string> =>
   });
 
 const tsx = (script: string, args: readonly string[], env: Record<string, string> = {}) =>
-  spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(here, script), ...args], {
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  spawn(
+    process.execPath,
+    ['--conditions=@activity-history/source', '--import', 'tsx', join(here, script), ...args],
+    {
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
 
 interface Run {
   readonly times: number[];

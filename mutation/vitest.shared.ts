@@ -16,7 +16,7 @@ export const mutationVitestConfig = (include: readonly string[]) =>
     // Stryker runs vitest inside its sandbox copy; resolve the globs from that copy's root.
     root,
     resolve: {
-      conditions: ['source'],
+      conditions: ['@activity-history/source'],
       // The sandbox links only the root node_modules: a package imported by name would resolve to
       // the original sources, unmutated, and its mutants would look uncovered. Point the names at
       // the sandbox's own sources.
@@ -31,7 +31,7 @@ export const mutationVitestConfig = (include: readonly string[]) =>
         },
       ],
     },
-    ssr: { resolve: { conditions: ['source'] } },
+    ssr: { resolve: { conditions: ['@activity-history/source'] } },
     test: {
       include: [...include],
       testTimeout: 30_000,

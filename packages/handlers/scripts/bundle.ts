@@ -56,7 +56,7 @@ export const BUNDLE_OPTIONS: BuildOptions = {
   metafile: true,
   sourcemap: false,
   legalComments: 'none',
-  conditions: ['source'],
+  conditions: ['@activity-history/source'],
   mainFields: ['module', 'main'],
   logLevel: 'warning',
   plugins: [sideEffectFreePackages],

@@ -11,7 +11,7 @@
  *
  * const pipeline = await startLocalPipeline({ backend: 'memory', port: 0 });
  * console.log(pipeline.url);
- * await pipeline.stop();
+ * await pipeline.close();
  * ```
  *
  * @packageDocumentation

@@ -110,7 +110,7 @@ describe('pnpm start as a process: signals and restarts on the emulators backend
     const port = String(20_000 + (process.pid % 10_000));
     const shell = spawn(
       'sh',
-      ['-c', `${process.execPath} --conditions=source --import tsx ${MAIN_PATH} & wait`],
+      ['-c', `${process.execPath} --conditions=@activity-history/source --import tsx ${MAIN_PATH} & wait`],
       {
         env: { ...process.env, PORT: port, ACTIVITY_BACKEND: 'memory', LOG_LEVEL: 'warn' },
         stdio: 'ignore',

@@ -28,7 +28,7 @@ export const startLocalProcess = async (
   // The source condition, as `pnpm start` gives it: the workspace packages run from their sources, unbuilt.
   const child =
     how === 'node'
-      ? spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], options)
+      ? spawn(process.execPath, ['--conditions=@activity-history/source', '--import', 'tsx', MAIN], options)
       : spawn('pnpm', ['start'], { ...options, cwd: REPO });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => {
