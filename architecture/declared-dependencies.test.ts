@@ -74,11 +74,6 @@ const sourcesUnder = (folder: string): string[] =>
 
 const PACKAGE_DIRS = readdirSync(join(REPO, 'packages'));
 
-/**
- * Packages whose workspace ranges are still `workspace:*`: infra's dependency fields are being
- * reworked with the construct (aws-cdk-lib and constructs as peers); drop it from here then.
- */
-const EXACT_WORKSPACE_RANGES_PENDING = new Set(['infra']);
 const ROOT = readJson<Manifest>('package.json');
 
 /** The files of a package that its build compiles and ships, and the others (tests and their support). */
@@ -168,11 +163,8 @@ describe.each(PACKAGE_DIRS)('the dependencies of packages/%s', (dir) => {
     const ranges = Object.entries({ ...dependencies, ...devDependencies }).filter(([name]) =>
       name.startsWith('@activity-history/'),
     );
-    const accepted = EXACT_WORKSPACE_RANGES_PENDING.has(dir)
-      ? ['workspace:^', 'workspace:*']
-      : ['workspace:^'];
 
     // Assert
-    expect(ranges.filter(([, range]) => !accepted.includes(range))).toEqual([]);
+    expect(ranges.filter(([, range]) => range !== 'workspace:^')).toEqual([]);
   });
 });

@@ -1,7 +1,10 @@
 /**
  * The CDK app: one activity-history stack configured from the context (`cdk.json` or `-c`), with
  * the cdk-nag AwsSolutions checks, environment-agnostic (the account and region come from the
- * deploying credentials), so a synth or deploy fails on any unacknowledged finding.
+ * deploying credentials), so a synth or deploy fails on any unacknowledged finding. The functions
+ * run the handlers package's built bundles, as in a user's app: build them first
+ * (`pnpm --filter @activity-history/handlers build`), or pass `-c handlerCode=sources` to bundle the
+ * sources at synth instead (for `cdk watch`).
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';

@@ -15,17 +15,17 @@ import type { Alarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { type Function as LambdaFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ActivityHistoryPropsError } from './errors.js';
+import type { HandlerCode } from './handler-code.js';
 import { PipelineAlarms } from './pipeline-alarms.js';
 import { PipelineDashboard } from './pipeline-dashboard.js';
-import { type HandlersSource, PipelineFunction, workspaceHandlersSource } from './pipeline-function.js';
+import { PipelineFunction } from './pipeline-function.js';
 import { DEFAULT_METRICS_NAMESPACE, PipelineMetrics } from './pipeline-metrics.js';
 
 /**
@@ -90,8 +90,11 @@ export interface ActivityHistoryProps {
   readonly throttle?: ThrottleSettings;
   /** The dashboard's name. Default: generated. */
   readonly dashboardName?: string;
-  /** Where the handlers' sources are. Default: the pnpm workspace this package sits in. */
-  readonly handlersSource?: HandlersSource;
+  /**
+   * Where the functions' code comes from. Default: `{ kind: 'package' }`, the ready-built bundles
+   * of the installed `@activity-history/handlers` package (no sources, esbuild or pnpm needed).
+   */
+  readonly handlerCode?: HandlerCode;
 }
 
 /** The contract's minimum retry time before a record may be dead-lettered. */
@@ -195,7 +198,7 @@ export class ActivityHistory extends Construct {
   readonly table: Table;
   readonly stream: Stream;
   readonly deadLetterQueue: Queue;
-  readonly functions: Readonly<Record<Stage, NodejsFunction>>;
+  readonly functions: Readonly<Record<Stage, LambdaFunction>>;
   readonly alarmTopic: ITopic;
   readonly alarms: readonly Alarm[];
   readonly dashboard: Dashboard;
@@ -248,7 +251,7 @@ export class ActivityHistory extends Construct {
         'This queue is itself a dead-letter queue: the on-failure destination of the Kinesis event source mapping. Operators read its messages to replay records; no consumer processes it whose failures would need a further queue.',
     });
 
-    const source = props.handlersSource ?? workspaceHandlersSource();
+    const code = props.handlerCode ?? { kind: 'package' };
     // The store writes each quarantined record's expiry and hides expired ones when reading, so
     // every function over the table is told the same retention.
     const tableSettings = {
@@ -271,7 +274,7 @@ export class ActivityHistory extends Construct {
       STAGES.map((stage) => [
         stage,
         new PipelineFunction(this, stage, {
-          source,
+          code,
           ...SIZING[stage],
           logRetention,
           environment: {

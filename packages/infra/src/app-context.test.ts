@@ -3,6 +3,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { stackPropsFromContext } from './app-context.js';
 import { ActivityHistoryPropsError } from './errors.js';
+import { workspaceHandlersSource } from './handler-code.js';
 
 const fromContext = (context: Record<string, unknown>) => stackPropsFromContext(new App({ context }).node);
 
@@ -67,6 +68,15 @@ describe('stackPropsFromContext', () => {
     });
   });
 
+  it("takes the handlers package's bundles by default, or the workspace's sources when asked", () => {
+    expect(fromContext(REQUIRED).pipeline.handlerCode).toBeUndefined();
+    expect(fromContext({ ...REQUIRED, handlerCode: 'package' }).pipeline.handlerCode).toBeUndefined();
+    expect(fromContext({ ...REQUIRED, handlerCode: 'sources' }).pipeline.handlerCode).toEqual({
+      kind: 'sources',
+      source: workspaceHandlersSource(),
+    });
+  });
+
   it.each([
     ['no issuer', { jwtAudience: 'a' }, /jwtIssuer and jwtAudience are required/],
     [
@@ -88,6 +98,11 @@ describe('stackPropsFromContext', () => {
       'a log retention CloudWatch does not offer',
       { ...REQUIRED, logRetentionDays: '10' },
       /logRetentionDays must be one of/,
+    ],
+    [
+      'an unknown handler code',
+      { ...REQUIRED, handlerCode: 'docker' },
+      /handlerCode must be package or sources/,
     ],
   ])('refuses %s, naming the key', (_, context, message) => {
     expect(() => fromContext(context)).toThrow(ActivityHistoryPropsError);

@@ -4,6 +4,7 @@ import type { Node } from 'constructs';
 import type { ActivityHistoryProps } from './activity-history.js';
 import type { ActivityHistoryStackProps } from './activity-history-stack.js';
 import { ActivityHistoryPropsError } from './errors.js';
+import { type HandlerCode, workspaceHandlersSource } from './handler-code.js';
 
 /**
  * The context keys the app reads (from `cdk.json` or `-c key=value`). Values given with `-c` are
@@ -25,6 +26,7 @@ const CONTEXT_KEYS = [
   'deletionProtection',
   'metricsNamespace',
   'dashboardName',
+  'handlerCode',
 ] as const;
 
 type ContextKey = (typeof CONTEXT_KEYS)[number];
@@ -61,6 +63,16 @@ const reader = (node: Node) => {
     return items.map((item) => String(item).trim()).filter((item) => item !== '');
   };
   return { text, integer, flag, list };
+};
+
+/**
+ * `package` (the default): the installed handlers package's bundles; `sources`: esbuild at synth
+ * from the sources of this repository's workspace (for `cdk watch` on the handlers' sources).
+ */
+const handlerCodeOf = (value: string | undefined): HandlerCode | undefined => {
+  if (value === undefined || value === 'package') return undefined;
+  if (value === 'sources') return { kind: 'sources', source: workspaceHandlersSource() };
+  throw new ActivityHistoryPropsError(`context handlerCode must be package or sources, got ${value}`);
 };
 
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
@@ -116,6 +128,7 @@ export const stackPropsFromContext = (
     ...optional('deletionProtection', read.flag('deletionProtection')),
     ...optional('metricsNamespace', read.text('metricsNamespace')),
     ...optional('dashboardName', read.text('dashboardName')),
+    ...optional('handlerCode', handlerCodeOf(read.text('handlerCode'))),
   };
   return {
     stackName: read.text('stackName') ?? 'ActivityHistory',

@@ -1,8 +1,12 @@
-import type { Stage } from '@activity-history/core';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { STAGES, type Stage } from '@activity-history/core';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { ActivityHistoryProps } from '../activity-history.js';
 import { ActivityHistoryStack } from '../activity-history-stack.js';
+import type { HandlerCode } from '../handler-code.js';
 
 /** The smallest valid pipeline props: a token issuer and audience. */
 export const TEST_PIPELINE: ActivityHistoryProps = {
@@ -14,15 +18,48 @@ export const TEST_PIPELINE: ActivityHistoryProps = {
 export interface TestStackOptions {
   readonly pipeline?: Partial<ActivityHistoryProps>;
   readonly alarmTopicArn?: string;
-  /** Bundle the functions with esbuild (slow: one test only). Default: bundling skipped. */
+  /**
+   * The functions' code. Default: {@link stubBundles}, so that a synth needs no build of the
+   * handlers (`pnpm test` runs before any build).
+   */
+  readonly handlerCode?: HandlerCode;
+  /** Let CDK run bundling (esbuild, for `{ kind: 'sources' }`). Default: bundling skipped. */
   readonly bundle?: boolean;
   /** Where the cloud assembly goes (bundled assets included). Default: a temporary directory. */
   readonly outdir?: string;
 }
 
+let stubs: string | undefined;
+
 /**
- * An app with one pipeline stack. Unless `bundle` is set, the `aws:cdk:bundling-stacks` context
- * is empty, so CDK skips esbuild and a synth takes a fraction of a second.
+ * A bundle directory laid out like the handlers package's `dist` (`<stage>/index.mjs`), each a
+ * one-line module: what the template tests synthesize, in a fraction of a second and without a
+ * build. Made once per test process, in a temporary directory removed when the process exits.
+ *
+ * @example
+ * ```ts
+ * testTemplate({ handlerCode: { kind: 'bundle-dir', dir: stubBundles() } });
+ * ```
+ */
+export const stubBundles = (): string => {
+  if (stubs !== undefined) return stubs;
+  const dir = mkdtempSync(join(tmpdir(), 'activity-history-stub-bundles-'));
+  for (const stage of STAGES) {
+    mkdirSync(join(dir, stage));
+    writeFileSync(
+      join(dir, stage, 'index.mjs'),
+      `export const handler = async () => ${JSON.stringify(stage)};\n`,
+    );
+  }
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  stubs = dir;
+  return dir;
+};
+
+/**
+ * An app with one pipeline stack, its functions' code from {@link stubBundles} unless
+ * `handlerCode` says otherwise. Unless `bundle` is set, the `aws:cdk:bundling-stacks` context is
+ * empty, so CDK skips esbuild and a synth takes a fraction of a second.
  *
  * @example
  * ```ts
@@ -35,7 +72,11 @@ export const testStack = (options: TestStackOptions = {}): { app: App; stack: Ac
     ...(options.bundle === true ? {} : { context: { 'aws:cdk:bundling-stacks': [] } }),
   });
   const stack = new ActivityHistoryStack(app, 'ActivityHistory', {
-    pipeline: { ...TEST_PIPELINE, ...options.pipeline },
+    pipeline: {
+      ...TEST_PIPELINE,
+      handlerCode: options.handlerCode ?? { kind: 'bundle-dir', dir: stubBundles() },
+      ...options.pipeline,
+    },
     ...(options.alarmTopicArn === undefined ? {} : { alarmTopicArn: options.alarmTopicArn }),
   });
   return { app, stack };
