@@ -2,11 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDoctor } from '../src/doctor-command.js';
-
-const captured = () => {
-  let text = '';
-  return { write: (chunk: string) => ((text += chunk), true), text: () => text };
-};
+import { captured } from './support/captured-output.js';
 
 let server: Server | null = null;
 afterEach(async () => {

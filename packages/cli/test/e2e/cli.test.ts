@@ -3,13 +3,10 @@ import { type LocalPipeline, startLocalPipeline } from '@activity-history/local'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/demo-command.js';
 import { runDoctor } from '../../src/doctor-command.js';
+import { captured } from '../support/captured-output.js';
 import { eventsOf, postEvents, quarantineReasons } from './support/api-client.js';
 
 /** An output stream kept in memory, as a pipe (not a terminal). */
-const captured = () => {
-  const chunks: string[] = [];
-  return { write: (text: string) => chunks.push(text), isTTY: false, text: () => chunks.join('') };
-};
 
 describe('pnpm demo and pnpm doctor against local mode', () => {
   let pipeline: LocalPipeline;
