@@ -6,10 +6,13 @@
  * (b) type-checks it with `moduleResolution` `nodenext` and `bundler`, `skipLibCheck: false`;
  * (c) runs `describeEventStoreContract` from `core/testing` with vitest against the memory store;
  * (d) synthesizes, offline, the app of docs/deploy.md that embeds `ActivityHistory`, and checks
- *     each function's asset is the installed handlers package's bundle, byte for byte.
+ *     each function's asset is the installed handlers package's bundle, byte for byte;
+ * (e) starts the installed local mode (`activity-history-local`, memory backend), runs the
+ *     installed `activity-history-demo` against it until every count is exact, and stops it with
+ *     SIGTERM.
  * Exits 1 at the first step that fails, saying which.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -62,6 +65,21 @@ const step = (name: string, work: () => void): void => {
     const errors = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
     process.stderr.write(
       `consumer: FAILED ${name}\n${output}${errors}${error instanceof Error ? error.message : ''}\n`,
+    );
+    process.exit(1);
+  }
+  process.stdout.write(`consumer: ${name}: ok (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+};
+
+/** Like {@link step}, for work that waits on a process. */
+const stepAsync = async (name: string, work: () => Promise<void>): Promise<void> => {
+  const started = performance.now();
+  process.stdout.write(`consumer: ${name}...\n`);
+  try {
+    await work();
+  } catch (error) {
+    process.stderr.write(
+      `consumer: FAILED ${name}\n${error instanceof Error ? error.message : String(error)}\n`,
     );
     process.exit(1);
   }
@@ -186,6 +204,48 @@ try {
         throw new Error(`asset ${assetPath} is not one of the installed handlers bundles`);
     }
   });
+
+  await stepAsync(
+    '(e) the installed local mode serves, the installed demo counts exactly, SIGTERM stops it',
+    async () => {
+      const bin = (name: string) => join(project, 'node_modules/.bin', name);
+      const local = spawn(bin('activity-history-local'), [], {
+        cwd: project,
+        env: { ...process.env, PORT: '0', ACTIVITY_BACKEND: 'memory', LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      const keep = (chunk: Buffer) => {
+        output += chunk.toString();
+      };
+      local.stdout.on('data', keep);
+      local.stderr.on('data', keep);
+      const exited = new Promise<number | string>((resolve) =>
+        local.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+      );
+      try {
+        const url = await new Promise<string>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`local mode did not start:\n${output}`)), 30_000);
+          local.stdout.on('data', () => {
+            const match = /^API\s+(http:\/\/127\.0\.0\.1:\d+)\//m.exec(output);
+            if (match !== null) {
+              clearTimeout(timer);
+              resolve(match[1]!);
+            }
+          });
+          void exited.then(() => reject(new Error(`local mode exited at start-up:\n${output}`)));
+        });
+        const demo = run(project, bin('activity-history-demo'), ['--users', '5', '--url', url]);
+        if (!demo.includes('every count is exact')) throw new Error(`the demo printed:\n${demo}`);
+        local.kill('SIGTERM');
+        const code = await exited;
+        if (code !== 0 || !output.includes('stopped cleanly'))
+          throw new Error(`local mode ended with ${code}:\n${output}`);
+      } finally {
+        local.kill('SIGKILL');
+      }
+    },
+  );
 } finally {
   rmSync(project, { recursive: true, force: true });
 }

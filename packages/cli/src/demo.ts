@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /** `pnpm demo`: see `demo-command.ts`. */
 import { runDemo } from './demo-command.js';
 

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /** `pnpm doctor`: see `doctor-command.ts`. */
 import { runDoctor } from './doctor-command.js';
 

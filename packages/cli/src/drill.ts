@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `pnpm drill <name>...` or `pnpm drill --all`: runs fault drills on the local pipeline (memory
  * backend) and prints what each showed. Exit code 0 when every drill localized its fault and

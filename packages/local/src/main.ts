@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `pnpm start`: the whole pipeline in the foreground, configured from the environment
  * (docs/local-mode.md). SIGINT/SIGTERM stop intake, drain the batches in flight and exit 0; a
