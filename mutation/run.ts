@@ -1,5 +1,5 @@
 /**
- * `pnpm mutate [core|aws] [stryker options]`: runs the mutation tests of each named package (all of
+ * `pnpm mutate [core|aws|delivery] [stryker options]`: runs the mutation tests of each named package (all of
  * them when none is named), one after the other, and prints one summary line per package.
  * Options after the names go to `stryker run` as they are, e.g. `--mutate packages/core/src/result.ts`
  * or `--concurrency 2`.
@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const RUNS = ['core', 'aws'] as const;
+const RUNS = ['core', 'aws', 'delivery'] as const;
 type RunName = (typeof RUNS)[number];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
