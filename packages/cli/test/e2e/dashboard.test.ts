@@ -419,6 +419,16 @@ describe('the dashboard, in Chromium', () => {
     expect(await storeNode.locator('[data-field="state"]').textContent()).toContain('FAILING');
     expect(await storeNode.evaluate((node) => getComputedStyle(node).borderColor)).toBe('rgb(207, 34, 46)');
     expect(await page.getByTestId('flow-query').getAttribute('data-status')).toBe('ok');
+    // The store's chart reads by keyboard too: from the latest step back to one with failures.
+    const storeChart = page.getByTestId('chart-store');
+    await storeChart.focus();
+    const readout = () => page.getByTestId('readout-store').textContent();
+    expect(await readout()).toMatch(
+      /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC \(\+2 s\): failed requests [\d.]+\/s$/,
+    );
+    for (let step = 0; step < 30 && /failed requests 0\/s$/.test((await readout())!); step++)
+      await storeChart.press('ArrowLeft');
+    expect(await readout()).toMatch(/failed requests (?!0\/s)[\d.]+\/s$/);
     if (process.env.UPDATE_SCREENSHOT === '1') await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
     store.faults.throttle('off');
