@@ -6,7 +6,7 @@ import type { LocalPage } from './local-server.js';
 
 /** What the dashboard needs. */
 export interface DashboardOptions {
-  /** Local mode's metrics store, whose series draw the tiles' trend lines. */
+  /** Local mode's metrics store, whose series draw the tiles' charts. */
   readonly metrics: Pick<MemoryMetrics, 'series'>;
   /** What `/` answers a client that does not ask for HTML (curl, a script): the JSON index. */
   readonly index: LocalPage;
@@ -14,7 +14,7 @@ export interface DashboardOptions {
   readonly defaultWindowMs?: number;
 }
 
-/** Trend lines of about 30 points: enough to see a change, few enough to read at a glance. */
+/** Charts of about 30 points: enough to see a change, few enough to read at a glance. */
 const POINTS = 30;
 const STEPS_MS = [1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000];
 
@@ -69,10 +69,11 @@ const loadPage = (): HttpResponse => {
 const wantsHtml = (accept: string | undefined): boolean => accept?.includes('text/html') ?? false;
 
 /**
- * Local mode's dashboard, as pages for the local server: `/` is the single pane (a tile per stage
- * with figures and a trend line, and the diagnosis of a user; see docs/drills.md) for browsers and
- * the JSON index for other clients; `/dashboard/series?windowMs=` is the per-step series the trend
- * lines are drawn from (window held within 10 s - 15 min, about 30 steps).
+ * Local mode's dashboard, as pages for the local server: `/` is the single pane (the stages as a
+ * flow with their rates and health, a tile per stage with figures and a chart, the diagnosis of a
+ * user and an event's trace; see docs/drills.md) for browsers and the JSON index for other
+ * clients; `/dashboard/series?windowMs=` is the per-step series the charts are drawn from (window
+ * held within 10 s - 15 min, about 30 steps).
  *
  * @example
  * ```ts

@@ -32,6 +32,10 @@ describe('dashboardPages', () => {
     expect(policy).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]{44}'/);
     // Nothing is loaded from elsewhere: no absolute URL in any src or href.
     expect(page.body).not.toMatch(/(?:src|href)=["']?(?:https?:)?\/\//);
+    // The policy allows neither inline handlers nor style attributes: the page must use neither.
+    expect(policy).not.toMatch(/'unsafe-(?:inline|hashes)'/);
+    expect(page.body).not.toMatch(/\son[a-z]+\s*=\s*["'`]/i);
+    expect(page.body).not.toMatch(/\sstyle\s*=\s*["'`]/i);
   });
 
   it('answers other clients with the JSON index', async () => {
