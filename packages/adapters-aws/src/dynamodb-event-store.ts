@@ -188,6 +188,31 @@ export const createDynamoDbEventStore = (options: DynamoDbEventStoreOptions): Ev
     return items.map((item) => storedEventOf(userId, item));
   };
 
+  /**
+   * The user's quarantined records in retention, newest first; with an `eventId`, that key's only.
+   * The key's records are filtered by DynamoDB: the Query still reads (and is charged for) every
+   * `Q#` item of the user, but returns only the key's.
+   */
+  const readQuarantined = async (userId: string, eventId: string | null): Promise<QuarantinedRecord[]> => {
+    const items = await queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': { S: userKey(userId) },
+        ':prefix': { S: QUARANTINE_PREFIX },
+        ...(eventId === null ? {} : { ':eventId': { S: eventId } }),
+      },
+      ...(eventId === null
+        ? {}
+        : { FilterExpression: '#eventId = :eventId', ExpressionAttributeNames: { '#eventId': 'eventId' } }),
+    });
+    const at = now();
+    // TTL deletes expired items up to days late: expiry is decided here, by the clock.
+    return items
+      .map((item) => quarantinedRecordOf(userId, item))
+      .filter((record) => record.quarantinedAt + retentionMs > at)
+      .sort((a, b) => b.quarantinedAt - a.quarantinedAt || (a.recordId < b.recordId ? 1 : -1));
+  };
+
   /** Claims an event's key, or learns the version that holds it. */
   const claim = async (entry: PositionedEvent): Promise<Claim> => {
     const { event } = entry;
@@ -389,17 +414,19 @@ export const createDynamoDbEventStore = (options: DynamoDbEventStoreOptions): Ev
 
     async readQuarantine(userId, limit) {
       if (limit <= 0) return [];
-      const items = await queryAll({
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': { S: userKey(userId) }, ':prefix': { S: QUARANTINE_PREFIX } },
-      });
-      const at = now();
-      // TTL deletes expired items up to days late: expiry is decided here, by the clock.
-      return items
-        .map((item) => quarantinedRecordOf(userId, item))
-        .filter((record) => record.quarantinedAt + retentionMs > at)
-        .sort((a, b) => b.quarantinedAt - a.quarantinedAt || (a.recordId < b.recordId ? 1 : -1))
-        .slice(0, limit);
+      return (await readQuarantined(userId, null)).slice(0, limit);
+    },
+
+    async readEvent(userId, eventId) {
+      // Eventually consistent, like every read that answers a person rather than decides a write.
+      const answer = await call('GetItem', () =>
+        client.send(new GetItemCommand({ TableName: tableName, Key: keyOf(userId, eventKey(eventId)) })),
+      );
+      return answer.Item === undefined ? null : storedEventOf(userId, answer.Item).event;
+    },
+
+    async readEventQuarantine(userId, eventId) {
+      return readQuarantined(userId, eventId);
     },
 
     async repairCounters(userId, range): Promise<CounterRepair> {

@@ -23,6 +23,11 @@ export {
   MAX_RECORDS_PER_CALL,
 } from './kinesis-event-stream.js';
 export { kinesisShardSource } from './kinesis-shard-source.js';
+export {
+  createLogsInsightsSearch,
+  eventLogQueryText,
+  type LogsInsightsSearchOptions,
+} from './logs-insights-search.js';
 export { ensureStream, ensureTable, type StreamSummary } from './provisioning.js';
 export { describeSdkError, type SdkFailure, sdkFailureOf } from './sdk-failure.js';
 export { TABLE_KEYS, TTL_ATTRIBUTE } from './table-layout.js';

@@ -251,6 +251,16 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
 
   const expired = (record: QuarantinedRecord): boolean => record.quarantinedAt + retentionMs <= clock.now();
 
+  /** The user's quarantine entries in retention, newest first (expired ones are dropped here). */
+  const quarantineOf = (userId: string): QuarantineEntry[] => {
+    const entries = quarantined.get(userId);
+    if (entries === undefined) return [];
+    for (const [key, entry] of entries) if (expired(entry.record)) entries.delete(key);
+    return [...entries.values()].sort(
+      (a, b) => b.record.quarantinedAt - a.record.quarantinedAt || b.seq - a.seq,
+    );
+  };
+
   return {
     async append(entries) {
       checkThrottle('append');
@@ -282,12 +292,19 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): M
     },
 
     async readQuarantine(userId, limit) {
-      const entries = quarantined.get(userId);
-      if (entries === undefined) return [];
-      for (const [key, entry] of entries) if (expired(entry.record)) entries.delete(key);
-      return [...entries.values()]
-        .sort((a, b) => b.record.quarantinedAt - a.record.quarantinedAt || b.seq - a.seq)
+      return quarantineOf(userId)
         .slice(0, Math.max(0, limit))
+        .map((entry) => copy(entry.record));
+    },
+
+    async readEvent(userId, eventId) {
+      const stored = events.get(userId)?.get(eventId);
+      return stored === undefined ? null : copy(stored.event);
+    },
+
+    async readEventQuarantine(userId, eventId) {
+      return quarantineOf(userId)
+        .filter((entry) => entry.record.eventId === eventId)
         .map((entry) => copy(entry.record));
     },
 

@@ -2,6 +2,7 @@ import type {
   AcceptedItem,
   ActivityHistoryBody,
   DiagnosisBody,
+  EventTrace,
   FailedItem,
   HealthBody,
   RejectedItem,
@@ -216,6 +217,22 @@ export const readDiagnosis = (
   window: WindowParameters = {},
 ): Promise<ApiAnswer<DiagnosisBody>> =>
   answer(target, `${userPath(userId, 'diagnosis')}${query({ from: window.from, to: window.to })}`);
+
+/**
+ * `GET /users/{userId}/events/{eventId}`: where one event is (the token needs `activity/admin`).
+ *
+ * @example
+ * ```ts
+ * const trace = await readEventTrace(target, 'u-1', 'e-1');
+ * if (trace.ok && trace.body.stored === null) trace.body.quarantined[0]?.reason;
+ * ```
+ */
+export const readEventTrace = (
+  target: ApiTarget,
+  userId: string,
+  eventId: string,
+): Promise<ApiAnswer<EventTrace>> =>
+  answer(target, `/users/${encodeURIComponent(userId)}/events/${encodeURIComponent(eventId)}`);
 
 /**
  * `GET /health`, over the service's window or `windowMs`.

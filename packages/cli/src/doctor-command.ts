@@ -5,24 +5,30 @@ import {
   errorMessage,
   LOCAL_URL,
   readDiagnosis,
+  readEventTrace,
   unreachable,
 } from './api-client.js';
 import type { CommandIo } from './demo-command.js';
 import { diagnosisReport } from './diagnosis-report.js';
+import { eventTraceReport } from './event-trace-report.js';
 
 const USAGE = `usage: pnpm run doctor <userId> [--url ${LOCAL_URL}] [--token <bearer>] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
+       pnpm run doctor <userId> --event <eventId> [--url ...] [--token ...] [--json]
 
-Prints the diagnosis of one user (GET /users/{userId}/diagnosis) of any deployment. The token needs
+Prints the diagnosis of one user (GET /users/{userId}/diagnosis) of any deployment, or with
+--event the trace of one of its events (GET /users/{userId}/events/{eventId}): stored or not, its
+buckets, every quarantined arrival, its user-day counter, and where its logs are. The token needs
 the scope activity/admin (also read from ACTIVITY_TOKEN). The URL: --url, else ACTIVITY_API_URL,
-else local mode on PORT, else ${LOCAL_URL}. Exit code: 0 healthy or degraded,
-1 failing, 2 when no diagnosis could be fetched (bad arguments, unreachable, refused).`;
+else local mode on PORT, else ${LOCAL_URL}. Exit code: 0 healthy or degraded (a trace: stored, its
+counter agreeing), 1 failing (a trace: not stored, or its counter drifting), 2 when nothing could be
+fetched (bad arguments, unreachable, refused).`;
 
 /** Who is to blame when the diagnosis itself is refused, by the status it was refused with. */
-const suspectOf = (status: number): string => {
+const suspectOf = (status: number, what: string): string => {
   if (status === 401)
     return "the API's authorizer: the token is missing, expired or not from the issuer it trusts";
-  if (status === 403) return 'the token: it lacks the scope activity/admin the diagnosis needs';
-  if (status === 404) return 'the URL: no diagnosis route there (is it the API of this deployment?)';
+  if (status === 403) return `the token: it lacks the scope activity/admin the ${what} needs`;
+  if (status === 404) return `the URL: no ${what} route there (is it the API of this deployment?)`;
   if (status >= 500) return 'the diagnose function, or the API in front of it';
   return 'the request: see the message above';
 };
@@ -52,6 +58,7 @@ export const runDoctor = async (
         token: { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
+        event: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -73,6 +80,15 @@ export const runDoctor = async (
     url: api.url,
     token: values.token ?? env.ACTIVITY_TOKEN ?? null,
   };
+  if (values.event !== undefined) {
+    if (values.from !== undefined || values.to !== undefined) {
+      io.err.write(
+        `doctor: --event takes no --from or --to: a trace looks at the event's own day\n${USAGE}\n`,
+      );
+      return 2;
+    }
+    return traceOne(target, api, userId, values.event, values.json === true, io);
+  }
   let response: Awaited<ReturnType<typeof readDiagnosis>>;
   try {
     response = await readDiagnosis(target, userId, { from: values.from, to: values.to });
@@ -84,11 +100,40 @@ export const runDoctor = async (
   }
   if (!response.ok) {
     io.err.write(
-      `doctor: ${target.url} answered ${errorMessage(response)}\nsuspect: ${suspectOf(response.status)}\n`,
+      `doctor: ${target.url} answered ${errorMessage(response)}\nsuspect: ${suspectOf(response.status, 'diagnosis')}\n`,
     );
     return 2;
   }
   const diagnosis = response.body;
   io.out.write(values.json ? `${JSON.stringify(diagnosis, null, 2)}\n` : diagnosisReport(diagnosis));
   return diagnosis.verdict === 'failing' ? 1 : 0;
+};
+
+/** `doctor <userId> --event <eventId>`: the event trace, as a report or raw. */
+const traceOne = async (
+  target: ApiTarget,
+  api: ReturnType<typeof apiUrlOf>,
+  userId: string,
+  eventId: string,
+  json: boolean,
+  io: CommandIo,
+): Promise<number> => {
+  let response: Awaited<ReturnType<typeof readEventTrace>>;
+  try {
+    response = await readEventTrace(target, userId, eventId);
+  } catch (error) {
+    io.err.write(
+      `doctor: ${unreachable(api, error)}\nsuspect: the API itself: its endpoint does not answer\n`,
+    );
+    return 2;
+  }
+  if (!response.ok) {
+    io.err.write(
+      `doctor: ${target.url} answered ${errorMessage(response)}\nsuspect: ${suspectOf(response.status, 'event trace')}\n`,
+    );
+    return 2;
+  }
+  const trace = response.body;
+  io.out.write(json ? `${JSON.stringify(trace, null, 2)}\n` : eventTraceReport(trace));
+  return trace.stored !== null && trace.counter?.agrees === true ? 0 : 1;
 };

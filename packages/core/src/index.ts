@@ -83,6 +83,7 @@ export {
 } from './field-error.js';
 export { isJsonObject } from './json-object.js';
 export type { Clock } from './ports/clock.js';
+export type { EventLogQuery, EventLogSearch, EventLogSearchRequest } from './ports/event-log-search.js';
 export type { AppendOutcome, CounterRepair, EventStore, PositionedEvent } from './ports/event-store.js';
 export type { EventStream, PublishOutcome } from './ports/event-stream.js';
 export type { HistoryApi, HistoryApiAnswer } from './ports/history-api.js';
@@ -216,6 +217,16 @@ export {
   publishWithRetry,
   type RetryPolicy,
 } from './use-cases/publish-with-retry.js';
+export {
+  type EventBuckets,
+  type EventTrace,
+  type EventTraceDependencies,
+  type EventTraceRefusal,
+  type QuarantinedArrival,
+  type StoredEventTrace,
+  traceEvent,
+  type UserDayAgreement,
+} from './use-cases/trace-event.js';
 export {
   type CounterTampering,
   createWriteFaults,

@@ -1,5 +1,6 @@
 import type {
   Clock,
+  EventLogSearch,
   EventStore,
   EventStream,
   HistoryApi,
@@ -26,6 +27,8 @@ export interface HandlerPorts extends HandlerSettings {
   readonly logger: Logger;
   /** How the diagnosis reads the query API; default: the query use case in process. */
   readonly historyApi?: HistoryApi;
+  /** Where an event trace says to search the logs; default: nowhere (the trace's `logs` is `null`). */
+  readonly eventLogs?: EventLogSearch;
 }
 
 /** The four functions' handlers, as deployed to Lambda. */
@@ -48,7 +51,7 @@ export interface Handlers {
  * ```
  */
 export const createHandlers = (ports: HandlerPorts): Handlers => {
-  const { store, stream, metrics, metricsReader, clock, logger, historyApi, ...settings } = ports;
+  const { store, stream, metrics, metricsReader, clock, logger, historyApi, eventLogs, ...settings } = ports;
   const adapters = new ContainerModule(({ bind }) => {
     bind(TOKENS.store).toConstantValue(store);
     bind(TOKENS.stream).toConstantValue(stream);
@@ -58,6 +61,7 @@ export const createHandlers = (ports: HandlerPorts): Handlers => {
     bind(TOKENS.logger).toConstantValue(logger);
     bind(TOKENS.settings).toConstantValue(settings);
     if (historyApi !== undefined) bind(TOKENS.historyApi).toConstantValue(historyApi);
+    if (eventLogs !== undefined) bind(TOKENS.eventLogSearch).toConstantValue(eventLogs);
   });
   const container = new Container();
   container.load(adapters, ingestWiring, processWiring, queryWiring, diagnoseWiring);

@@ -3,9 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENS } from '../src/composition/tokens.js';
 import { ingestFunction } from '../src/functions/ingest.js';
 import type { Handlers } from '../src/index.js';
-import { claimsOf, getUserRoute, httpApiEvent, kinesisEvent, postActivities } from './support/aws-events.js';
-import { readStream, STREAM_NAME, startEmulators } from './support/emulators.js';
-import { expectDiagnosis, expectDocumented } from './support/openapi-conformance.js';
+import {
+  claimsOf,
+  getEventTrace,
+  getUserRoute,
+  httpApiEvent,
+  kinesisEvent,
+  postActivities,
+} from './support/aws-events.js';
+import { LOG_GROUP_NAMES, readStream, STREAM_NAME, startEmulators } from './support/emulators.js';
+import { expectDiagnosis, expectDocumented, expectEventTrace } from './support/openapi-conformance.js';
 
 /*
  * The Lambda entry points, from sources, on the emulators: each module builds its container from
@@ -141,6 +148,27 @@ describe('the Lambda handlers on the emulators', () => {
     ]);
     const store = diagnosis.checks.find((c) => c.id === 'store');
     expect(store?.data).toMatchObject({ events: 1 });
+  });
+
+  it("traces a conflicting resend: the stored version, the quarantined arrival, and a Logs Insights query of the functions' log groups", async () => {
+    const producer = claimsOf('producer', ['activity/ingest']);
+    await handlers.ingest(postActivities(event('t-1', 'u-4'), { claims: producer, requestId: 'req-first' }));
+    await processNewRecords();
+    await handlers.ingest(
+      postActivities(event('t-1', 'u-4', { quantity: 4 }), { claims: producer, requestId: 'req-conflict' }),
+    );
+    await processNewRecords();
+
+    const trace = expectEventTrace(await handlers.diagnose(getEventTrace('u-4', 't-1', { claims: ADMIN })));
+
+    expect(trace.stored?.event).toMatchObject({ eventId: 't-1', quantity: 1 });
+    expect(trace.quarantined).toMatchObject([{ reason: 'conflict', correlationId: 'req-conflict' }]);
+    expect(trace.counter).toMatchObject({ agrees: true, events: { count: 1 } });
+    expect(trace.logs?.query).toContain(`@message like '"req-conflict"'`);
+    expect(trace.logs?.query).toContain(`# log groups: ${LOG_GROUP_NAMES.join(', ')}`);
+    expect(trace.logs?.url).toMatch(
+      /^https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=us-east-1#logsV2:logs-insights/,
+    );
   });
 
   it('serves GET /health with 200 even though CloudWatch cannot be read here', async () => {

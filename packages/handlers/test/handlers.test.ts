@@ -1,9 +1,21 @@
 import { type DailyCounter, EventStoreError, type Tally, userIdError } from '@activity-history/core';
 import { describe, expect, it } from 'vitest';
 import { createProcessHandler } from '../src/index.js';
-import { claimsOf, getUserRoute, httpApiEvent, kinesisEvent, postActivities } from './support/aws-events.js';
+import {
+  claimsOf,
+  getEventTrace,
+  getUserRoute,
+  httpApiEvent,
+  kinesisEvent,
+  postActivities,
+} from './support/aws-events.js';
 import { memoryPipeline, NOW } from './support/memory-pipeline.js';
-import { expectDiagnosis, expectDocumented, expectHealth } from './support/openapi-conformance.js';
+import {
+  expectDiagnosis,
+  expectDocumented,
+  expectEventTrace,
+  expectHealth,
+} from './support/openapi-conformance.js';
 
 const event = (overrides: Record<string, unknown> = {}) => ({
   eventId: 'e-1',
@@ -510,5 +522,127 @@ describe('the logs', () => {
     ).toBe(true);
     expect(logs.text()).not.toContain('secret-mood-value');
     expect(logs.text()).not.toContain('eyJraWQi');
+  });
+});
+
+describe('the diagnose handler: GET /users/{userId}/events/{eventId}', () => {
+  it('traces a conflicting resend to an admin: the stored version, its buckets, the quarantined arrival', async () => {
+    const { handlers, processPending } = memoryPipeline();
+    await handlers.ingest(postActivities(event(), { requestId: 'req-first' }));
+    await processPending();
+    await handlers.ingest(postActivities(event({ quantity: 9 }), { requestId: 'req-resend' }));
+    await processPending();
+
+    const trace = expectEventTrace(await handlers.diagnose(getEventTrace('u-1', 'e-1', { claims: ADMIN })));
+
+    expect(trace.stored).toEqual({
+      event: {
+        eventId: 'e-1',
+        userId: 'u-1',
+        type: 'track.played',
+        occurredAt: '2026-03-02T09:00:00.000Z',
+        quantity: 3.5,
+        attributes: { mood: 'secret-mood-value' },
+      },
+      day: '2026-03-02',
+      buckets: {
+        day: '2026-03-02T00:00:00Z',
+        week: '2026-03-02T00:00:00Z',
+        month: '2026-03-01T00:00:00Z',
+        year: '2026-01-01T00:00:00Z',
+      },
+    });
+    expect(trace.quarantined).toMatchObject([
+      {
+        reason: 'conflict',
+        correlationId: 'req-resend',
+        at: '2026-03-02T12:00:00Z',
+        errors: [{ path: 'eventId' }],
+      },
+    ]);
+    expect(JSON.parse(trace.quarantined[0]!.payload)).toMatchObject({ quantity: 9 });
+    expect(trace.counter).toMatchObject({ day: '2026-03-02', agrees: true, events: { count: 1 } });
+    // No log backend in this composition (as in local mode).
+    expect(trace.logs).toBeNull();
+  });
+
+  it('answers 200 with stored: null for a key never seen, not 404', async () => {
+    const { handlers } = memoryPipeline();
+    const trace = expectEventTrace(await handlers.diagnose(getEventTrace('u-1', 'nope', { claims: ADMIN })));
+    expect(trace).toMatchObject({ stored: null, quarantined: [], counter: null, logs: null });
+  });
+
+  it('adds the log search the composition binds, with the correlation ids of the arrivals', async () => {
+    const asked: unknown[] = [];
+    const { handlers, processPending } = memoryPipeline({
+      eventLogs: {
+        forEvent: (request) => {
+          asked.push(request);
+          return { query: 'fields @message', url: 'https://console.example/logs' };
+        },
+      },
+    });
+    await handlers.ingest(postActivities(event(), { requestId: 'req-first' }));
+    await handlers.ingest(postActivities(event({ quantity: 1 }), { requestId: 'req-resend' }));
+    await processPending();
+
+    const trace = expectEventTrace(await handlers.diagnose(getEventTrace('u-1', 'e-1', { claims: ADMIN })));
+
+    expect(trace.logs).toEqual({ query: 'fields @message', url: 'https://console.example/logs' });
+    expect(asked).toEqual([{ userId: 'u-1', eventId: 'e-1', correlationIds: ['req-resend'] }]);
+  });
+
+  it('refuses a caller without the admin scope with 403, before looking at the ids', async () => {
+    const { handlers } = memoryPipeline();
+    const response = await handlers.diagnose(getEventTrace('a#b', 'e.1', { claims: claimsOf('a#b') }));
+    expect(response.statusCode).toBe(403);
+    expect(expectDocumented('GET /users/{userId}/events/{eventId}', response).error).toEqual({
+      code: 'forbidden',
+      message: 'an event trace needs the scope activity/admin',
+    });
+  });
+
+  it('answers 400 naming a bad userId, a bad eventId and any query parameter', async () => {
+    const { handlers } = memoryPipeline();
+    const response = await handlers.diagnose(
+      getEventTrace('a#b', 'e.1', { claims: ADMIN, query: { from: '2026-01-01' } }),
+    );
+    expect(response.statusCode).toBe(400);
+    const body = expectDocumented('GET /users/{userId}/events/{eventId}', response);
+    expect(body.errors).toMatchObject([{ path: 'userId' }, { path: 'eventId' }, { path: 'from' }]);
+  });
+
+  it('reads the ids from the raw path when the event has no path parameters ($default route)', async () => {
+    const { handlers } = memoryPipeline();
+    const response = await handlers.diagnose(
+      httpApiEvent({ method: 'GET', path: '/users/u%40x.io/events/e-1', claims: ADMIN }),
+    );
+    expect(expectEventTrace(response)).toMatchObject({ userId: 'u@x.io', eventId: 'e-1' });
+  });
+
+  it('answers 405 with Allow: GET to another method', async () => {
+    const { handlers } = memoryPipeline();
+    const response = await handlers.diagnose(
+      httpApiEvent({
+        method: 'DELETE',
+        path: '/users/u-1/events/e-1',
+        routeKey: 'ANY /users/{userId}/events/{eventId}',
+      }),
+    );
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('GET');
+    expectDocumented('DELETE /users/{userId}/events/{eventId}', response);
+  });
+
+  it('answers 503 with Retry-After when the store cannot be read', async () => {
+    const { handlers } = memoryPipeline({
+      wrapStore: (store) => ({
+        ...store,
+        readEvent: () => Promise.reject(new EventStoreError('throttled', 'slow down')),
+      }),
+    });
+    const response = await handlers.diagnose(getEventTrace('u-1', 'e-1', { claims: ADMIN }));
+    expect(response.statusCode).toBe(503);
+    expectDocumented('GET /users/{userId}/events/{eventId}', response);
   });
 });

@@ -7,16 +7,20 @@ const root = openApiDocument as unknown as Record<string, unknown>;
 const schema = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 describe('the OpenAPI document', () => {
-  it('is OpenAPI 3.1 with the four routes of the contract and a JWT security scheme', () => {
+  it('is OpenAPI 3.1 with the five routes of the contract and a JWT security scheme', () => {
     expect(openApiDocument.openapi).toBe('3.1.0');
     expect(Object.keys(openApiDocument.paths).sort()).toEqual([
       '/activities',
       '/health',
       '/users/{userId}/activity',
       '/users/{userId}/diagnosis',
+      '/users/{userId}/events/{eventId}',
     ]);
     expect(openApiDocument.components.securitySchemes.jwt.bearerFormat).toBe('JWT');
     expect(openApiDocument.paths['/users/{userId}/diagnosis'].get.security).toEqual([
+      { jwt: ['activity/admin'] },
+    ]);
+    expect(openApiDocument.paths['/users/{userId}/events/{eventId}'].get.security).toEqual([
       { jwt: ['activity/admin'] },
     ]);
   });

@@ -49,14 +49,19 @@ describe('the HTTP API', () => {
       'ANY /health',
       'ANY /users/{userId}/activity',
       'ANY /users/{userId}/diagnosis',
+      'ANY /users/{userId}/events/{eventId}',
       'GET /health',
       'GET /users/{userId}/activity',
       'GET /users/{userId}/diagnosis',
+      'GET /users/{userId}/events/{eventId}',
       'POST /activities',
     ]);
     expect(functionBehind('POST /activities')).toBe(functionOf(template, 'ingest').logicalId);
     expect(functionBehind('GET /users/{userId}/activity')).toBe(functionOf(template, 'query').logicalId);
     expect(functionBehind('GET /users/{userId}/diagnosis')).toBe(functionOf(template, 'diagnose').logicalId);
+    expect(functionBehind('GET /users/{userId}/events/{eventId}')).toBe(
+      functionOf(template, 'diagnose').logicalId,
+    );
     expect(functionBehind('GET /health')).toBe(functionOf(template, 'diagnose').logicalId);
   });
 
@@ -64,14 +69,18 @@ describe('the HTTP API', () => {
     expect(functionBehind('ANY /activities')).toBe(functionOf(template, 'ingest').logicalId);
     expect(functionBehind('ANY /users/{userId}/activity')).toBe(functionOf(template, 'query').logicalId);
     expect(functionBehind('ANY /users/{userId}/diagnosis')).toBe(functionOf(template, 'diagnose').logicalId);
+    expect(functionBehind('ANY /users/{userId}/events/{eventId}')).toBe(
+      functionOf(template, 'diagnose').logicalId,
+    );
     expect(functionBehind('ANY /health')).toBe(functionOf(template, 'diagnose').logicalId);
   });
 
-  it('puts every route behind the JWT authorizer, and the diagnosis behind the admin scope too', () => {
+  it('puts every route behind the JWT authorizer, and the diagnosis and event trace behind the admin scope too', () => {
+    const admin = ['GET /users/{userId}/diagnosis', 'GET /users/{userId}/events/{eventId}'];
     for (const route of routes) {
       expect(route.AuthorizationType).toBe('JWT');
       expect(route.AuthorizerId).toEqual({ Ref: authorizerId });
-      const scopes = route.RouteKey === 'GET /users/{userId}/diagnosis' ? [ADMIN_SCOPE] : undefined;
+      const scopes = admin.includes(String(route.RouteKey)) ? [ADMIN_SCOPE] : undefined;
       expect(route.AuthorizationScopes).toEqual(scopes);
     }
   });
@@ -140,6 +149,34 @@ describe('the functions', () => {
         ACTIVITY_DEAD_LETTER_QUEUE_NAME: { 'Fn::GetAtt': [queueId, 'QueueName'] },
       },
     });
+  });
+
+  it("tells diagnose every function's log group, for the Logs Insights query of an event trace", () => {
+    const variables = (
+      functionOf(template, 'diagnose').properties.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    const logGroupOf = (stage: Stage) =>
+      (functionOf(template, stage).properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup;
+    expect(variables.ACTIVITY_LOG_GROUP_NAMES).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          logGroupOf('ingest'),
+          ',',
+          logGroupOf('process'),
+          ',',
+          logGroupOf('query'),
+          ',',
+          logGroupOf('diagnose'),
+        ],
+      ],
+    });
+    for (const stage of ['ingest', 'process', 'query'] as const) {
+      const others = functionOf(template, stage).properties.Environment as {
+        Variables: Record<string, unknown>;
+      };
+      expect(others.Variables).not.toHaveProperty('ACTIVITY_LOG_GROUP_NAMES');
+    }
   });
 
   it('tells the functions over the table how long quarantined records are kept, by default the store default', () => {

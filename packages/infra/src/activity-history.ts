@@ -288,6 +288,12 @@ export class ActivityHistory extends Construct {
         }),
       ]),
     ) as Record<Stage, PipelineFunction>;
+    // An event trace writes a Logs Insights query over every function's log group: the diagnose
+    // function is told their names (it only writes the query; running it is the operator's).
+    built.diagnose.function.addEnvironment(
+      'ACTIVITY_LOG_GROUP_NAMES',
+      STAGES.map((stage) => built[stage].logGroup.logGroupName).join(','),
+    );
     this.functions = {
       ingest: built.ingest.function,
       process: built.process.function,
@@ -357,6 +363,12 @@ export class ActivityHistory extends Construct {
       integration: diagnoseIntegration,
       authorizationScopes: [ADMIN_SCOPE],
     });
+    this.api.addRoutes({
+      path: '/users/{userId}/events/{eventId}',
+      methods: [HttpMethod.GET],
+      integration: diagnoseIntegration,
+      authorizationScopes: [ADMIN_SCOPE],
+    });
     // /health keeps the JWT authorizer (any valid token, no scope): the handlers fail closed with
     // 401 on a request without verified claims, and the report's figures (and the CloudWatch reads
     // behind each call) are for operators, not for anonymous callers.
@@ -369,6 +381,7 @@ export class ActivityHistory extends Construct {
       ['/activities', ingestIntegration],
       ['/users/{userId}/activity', queryIntegration],
       ['/users/{userId}/diagnosis', diagnoseIntegration],
+      ['/users/{userId}/events/{eventId}', diagnoseIntegration],
       ['/health', diagnoseIntegration],
     ] as const) {
       this.api.addRoutes({ path, methods: [HttpMethod.ANY], integration });

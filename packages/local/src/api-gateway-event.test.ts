@@ -28,6 +28,12 @@ describe('matchApiRoute', () => {
     });
     expect(matchApiRoute('GET', '/users/u-1/diagnosis')).toMatchObject({ target: 'diagnose', open: false });
     expect(matchApiRoute('GET', '/health')).toMatchObject({ target: 'diagnose', open: true });
+    expect(matchApiRoute('GET', '/users/u%40x.io/events/e-1')).toEqual({
+      target: 'diagnose',
+      routeKey: 'GET /users/{userId}/events/{eventId}',
+      pathParameters: { userId: 'u@x.io', eventId: 'e-1' },
+      open: false,
+    });
   });
 
   it('matches nothing else', () => {
@@ -37,6 +43,9 @@ describe('matchApiRoute', () => {
       ['GET', '/users//activity'],
       ['GET', '/users/a/b/activity'],
       ['DELETE', '/users/u-1/activity'],
+      ['GET', '/users/u-1/events'],
+      ['GET', '/users/u-1/events/e-1/more'],
+      ['POST', '/users/u-1/events/e-1'],
     ] as const) {
       expect(matchApiRoute(method, path)).toBeNull();
     }
@@ -44,6 +53,7 @@ describe('matchApiRoute', () => {
 
   it('passes no path parameter for broken escapes', () => {
     expect(matchApiRoute('GET', '/users/%E0%A4%A/activity')).toMatchObject({ pathParameters: null });
+    expect(matchApiRoute('GET', '/users/u-1/events/%E0%A4%A')).toMatchObject({ pathParameters: null });
   });
 });
 
@@ -53,6 +63,7 @@ describe('apiPathMethods', () => {
     expect(apiPathMethods('/users/u-1/activity')).toEqual(['GET']);
     expect(apiPathMethods('/users/u-1/diagnosis')).toEqual(['GET']);
     expect(apiPathMethods('/health')).toEqual(['GET']);
+    expect(apiPathMethods('/users/u-1/events/e-1')).toEqual(['GET']);
     expect(apiPathMethods('/users/u-1/everything')).toEqual([]);
     expect(apiPathMethods('/activities/1')).toEqual([]);
   });

@@ -15,6 +15,7 @@ export interface ApiRoute {
 }
 
 const USER_ROUTE = /^\/users\/([^/]+)\/(activity|diagnosis)$/;
+const EVENT_ROUTE = /^\/users\/([^/]+)\/events\/([^/]+)$/;
 
 const decoded = (segment: string): string | null => {
   try {
@@ -42,6 +43,17 @@ export const matchApiRoute = (method: string, rawPath: string): ApiRoute | null 
   if (rawPath === '/health') {
     return { routeKey: 'GET /health', target: 'diagnose', pathParameters: null, open: true };
   }
+  const traced = EVENT_ROUTE.exec(rawPath);
+  if (traced !== null) {
+    const userId = decoded(traced[1]!);
+    const eventId = decoded(traced[2]!);
+    return {
+      routeKey: 'GET /users/{userId}/events/{eventId}',
+      target: 'diagnose',
+      pathParameters: userId === null || eventId === null ? null : { userId, eventId },
+      open: false,
+    };
+  }
   const user = USER_ROUTE.exec(rawPath);
   if (user === null) return null;
   const userId = decoded(user[1]!);
@@ -65,7 +77,7 @@ export const matchApiRoute = (method: string, rawPath: string): ApiRoute | null 
  */
 export const apiPathMethods = (rawPath: string): readonly string[] => {
   if (rawPath === '/activities') return ['POST'];
-  if (rawPath === '/health' || USER_ROUTE.test(rawPath)) return ['GET'];
+  if (rawPath === '/health' || USER_ROUTE.test(rawPath) || EVENT_ROUTE.test(rawPath)) return ['GET'];
   return [];
 };
 

@@ -92,6 +92,76 @@ describe('pnpm demo and pnpm doctor against local mode', () => {
     expect(JSON.parse(out.text())).toMatchObject({ userId: 'u-doctor', checks: expect.any(Array) });
   });
 
+  it('doctor --event traces a conflicting resend: the stored version stands, the conflict beside it', async () => {
+    const [event] = eventsOf('u-trace', 1);
+    await postEvents(pipeline.url, [event]);
+    await postEvents(pipeline.url, [{ ...event!, quantity: 9 }]);
+    await expect.poll(() => quarantineReasons(pipeline.url, 'u-trace')).toEqual(['conflict']);
+    const out = captured();
+
+    const code = await runDoctor(
+      ['u-trace', '--event', 'e-0', '--url', pipeline.url],
+      { out, err: captured() },
+      {},
+    );
+
+    expect(code).toBe(0);
+    const report = out.text();
+    const day = event!.occurredAt.slice(0, 10);
+    expect(report).toMatch(/^Event e-0 of u-trace\n/);
+    expect(report).toContain(
+      'Verdict: STORED, and 1 conflicting resend(s) quarantined: the stored version stands and counts once',
+    );
+    expect(report).toContain('Stored version (the one that stands):');
+    expect(report).toContain(`track.played  quantity 2  occurredAt ${day}T10:00:00.000Z`);
+    expect(report).toContain(`counts on UTC day ${day}: buckets day ${day}T00:00:00Z`);
+    expect(report).toMatch(/Quarantined arrivals \(newest first\): 1\n\s+\S+\s+conflict\s+correlationId \S+/);
+    expect(report).toContain('the stored version stands, this one was set aside');
+    expect(report).toMatch(/arrived as: \{.*"quantity":9/);
+    expect(report).toContain(`User-day counter of ${day}: agrees with the stored events`);
+    expect(report).toContain('Logs: no log groups configured here');
+  });
+
+  it('doctor --event --json prints the raw trace, and exits 1 for an event that is not stored', async () => {
+    const out = captured();
+
+    const code = await runDoctor(
+      ['u-trace', '--event', 'never-sent', '--url', pipeline.url, '--json'],
+      { out, err: captured() },
+      {},
+    );
+
+    expect(code).toBe(1);
+    expect(JSON.parse(out.text())).toEqual({
+      userId: 'u-trace',
+      eventId: 'never-sent',
+      stored: null,
+      quarantined: [],
+      counter: null,
+      logs: null,
+    });
+  });
+
+  it('doctor --event refuses a window and a bad eventId, exiting 2', async () => {
+    const err = captured();
+
+    const windowed = await runDoctor(
+      ['u-1', '--event', 'e-1', '--from', '2026-01-01'],
+      { out: captured(), err },
+      {},
+    );
+    const badEvent = await runDoctor(
+      ['u-1', '--event', 'e.1', '--url', pipeline.url],
+      { out: captured(), err },
+      {},
+    );
+
+    expect(windowed).toBe(2);
+    expect(err.text()).toContain('--event takes no --from or --to');
+    expect(badEvent).toBe(2);
+    expect(err.text()).toMatch(/400 invalid_parameter.*eventId/);
+  });
+
   it('doctor exits 2 with a message when there is no diagnosis to show', async () => {
     const err = captured();
 

@@ -6,7 +6,14 @@ import { createLogger } from '@activity-history/handlers';
 import { type LocalPipeline, startLocalPipeline } from '@activity-history/local';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventsOf, postEvents, quarantineReasons, readTotals, yesterdayAt } from './support/api-client.js';
+import {
+  eventsOf,
+  postEvents,
+  quarantineReasons,
+  readTotals,
+  readTrace,
+  yesterdayAt,
+} from './support/api-client.js';
 
 const VISIBLE_WITHIN = { timeout: 5_000, interval: 100 };
 
@@ -78,6 +85,20 @@ describe('local mode on the emulators backend (dynalite, kinesalite), through HT
       .poll(() => quarantineReasons(pipeline.url, 'u-emu-bad'), VISIBLE_WITHIN)
       .toEqual(['malformed_record', 'invalid_event', 'conflict']);
     expect(await readTotals(pipeline.url, 'u-emu-bad')).toMatchObject({ count: 1, quantity: 2 });
+
+    // The trace of the resent key, from DynamoDB: the stored version stands, the conflict is beside it.
+    const conflicted = await readTrace(pipeline.url, 'u-emu-bad', 'e-0');
+    expect(conflicted.stored?.event).toMatchObject({ eventId: 'e-0', quantity: 2 });
+    expect(conflicted.quarantined).toMatchObject([{ reason: 'conflict', errors: [{ path: 'eventId' }] }]);
+    expect(JSON.parse(conflicted.quarantined[0]!.payload)).toMatchObject({ quantity: 7 });
+    expect(conflicted.counter).toMatchObject({ agrees: true, events: { count: 1, quantity: 2 } });
+    expect(conflicted.logs).toBeNull();
+    // The invalid one never counted: not stored, quarantined with the rule it broke.
+    const invalid = await readTrace(pipeline.url, 'u-emu-bad', 'x-1');
+    expect(invalid).toMatchObject({ stored: null, counter: null });
+    expect(invalid.quarantined).toMatchObject([
+      { reason: 'invalid_event', errors: [{ path: 'quantity' }], correlationId: null },
+    ]);
   });
 
   it('keeps every event and counter across a restart on the same data directory', async () => {

@@ -8,6 +8,7 @@ import {
   quarantineReasons,
   readDiagnosis,
   readTotals,
+  readTrace,
   yesterdayAt,
 } from './support/api-client.js';
 
@@ -65,6 +66,44 @@ describe('local mode on the memory backend, through HTTP only', () => {
     expect(resent.status).toBe(202);
     await expect.poll(() => quarantineReasons(url, 'u-conflict'), VISIBLE_WITHIN).toEqual(['conflict']);
     expect(await readTotals(url, 'u-conflict')).toMatchObject({ count: 1, quantity: 2 });
+  });
+
+  it('traces a conflicting resend: both versions, which one stands, and a counter that agrees', async () => {
+    const [original] = eventsOf('u-trace', 1);
+    await postEvents(url, [original]);
+    await expect.poll(() => readTotals(url, 'u-trace'), VISIBLE_WITHIN).toMatchObject({ count: 1 });
+    await postEvents(url, [{ ...original!, quantity: 50 }]);
+    await expect
+      .poll(async () => (await readTrace(url, 'u-trace', 'e-0')).quarantined.length, VISIBLE_WITHIN)
+      .toBe(1);
+
+    const trace = await readTrace(url, 'u-trace', 'e-0');
+
+    const day = original!.occurredAt.slice(0, 10);
+    expect(trace.stored).toMatchObject({
+      event: { eventId: 'e-0', userId: 'u-trace', quantity: 2, occurredAt: `${day}T10:00:00.000Z` },
+      day,
+      buckets: { day: `${day}T00:00:00Z`, year: `${day.slice(0, 4)}-01-01T00:00:00Z` },
+    });
+    expect(trace.quarantined).toMatchObject([{ reason: 'conflict', errors: [{ path: 'eventId' }] }]);
+    expect(JSON.parse(trace.quarantined[0]!.payload)).toMatchObject({ eventId: 'e-0', quantity: 50 });
+    expect(trace.quarantined[0]!.correlationId).toEqual(expect.any(String));
+    expect(trace.counter).toEqual({
+      day,
+      agrees: true,
+      counter: { count: 1, quantity: 2, quantityMicros: '2000000' },
+      events: { count: 1, quantity: 2, quantityMicros: '2000000' },
+    });
+    // Local mode has no log groups to search.
+    expect(trace.logs).toBeNull();
+    expect(await readTrace(url, 'u-trace', 'never-sent')).toEqual({
+      userId: 'u-trace',
+      eventId: 'never-sent',
+      stored: null,
+      quarantined: [],
+      counter: null,
+      logs: null,
+    });
   });
 
   it('answers invalid events with their errors and shows invalid stream records in the diagnosis', async () => {

@@ -63,6 +63,18 @@ export interface EventStore {
   /** The user's most recent quarantined records, newest first, at most `limit`. */
   readQuarantine(userId: string, limit: number): Promise<readonly QuarantinedRecord[]>;
   /**
+   * The stored version of one idempotency key (`userId`, `eventId`): the first version, the one
+   * that stands and counts; `null` when the key was never stored. Whatever day it occurred on.
+   */
+  readEvent(userId: string, eventId: string): Promise<ActivityEvent | null>;
+  /**
+   * Every quarantined record of one key still in retention, newest first: each arrival of the key
+   * that was set aside (a conflicting resend, an invalid version, an unstorable one), however many
+   * other records the user has. Records that name no `eventId` (data that was not an event) are
+   * never among them.
+   */
+  readEventQuarantine(userId: string, eventId: string): Promise<readonly QuarantinedRecord[]>;
+  /**
    * Recomputes the user's counters in the range from the stored events and reports what drifted.
    * It converges whatever a counter holds (any figures, any watermark, or nothing), and is safe to
    * run while appends go on.

@@ -39,6 +39,7 @@ export {
   describeAppendContract,
   describeConcurrencyContract,
   describeCrashRecoveryContract,
+  describeEventLookupContract,
   describeEventStoreContract,
   describeQuarantineContract,
   describeRangeContract,

@@ -1,5 +1,6 @@
 import type {
   Clock,
+  EventLogSearch,
   EventStore,
   EventStream,
   HealthThresholds,
@@ -33,6 +34,7 @@ export const TOKENS = {
   metrics: token<MetricsRecorder>('MetricsRecorder'),
   metricsReader: token<MetricsReader>('MetricsReader'),
   historyApi: token<HistoryApi>('HistoryApi'),
+  eventLogSearch: token<EventLogSearch>('EventLogSearch'),
   clock: token<Clock>('Clock'),
   logger: token<Logger>('Logger'),
   settings: token<HandlerSettings>('HandlerSettings'),

@@ -2,20 +2,23 @@ import {
   type Clock,
   DEFAULT_THRESHOLDS,
   type DiagnosisRefusal,
+  type EventLogSearch,
   type EventStore,
+  type EventTraceRefusal,
   getDiagnosis,
   type HealthBody,
   type HealthThresholds,
   type HistoryApi,
   healthReport,
   type MetricsReader,
+  traceEvent,
   unjudgedHealthReport,
 } from '@activity-history/core';
 import { invalidParameters, MISSING_USER } from '../http/field-errors.js';
 import type { HttpRequest } from '../http/http-request.js';
 import { errorResponse, type HttpResponse, jsonResponse } from '../http/http-response.js';
 import { requestedWindowMs } from '../http/metrics-window.js';
-import { pathUserId } from '../http/path-user.js';
+import { isEventTraceRoute, pathEventKey, pathUserId } from '../http/path-user.js';
 import { type HttpHandler, serveHttp } from '../http/serve-http.js';
 import { errorFields, type ObservabilityDependencies } from '../observability/invocation.js';
 import type { Logger } from '../observability/logger.js';
@@ -34,7 +37,7 @@ const apiOf = (request: HttpRequest): HistoryApi =>
       }
     : httpHistoryApi({ origin: request.origin, authorization: request.headers.get('authorization') ?? null });
 
-const refusalResponse = (refusal: DiagnosisRefusal): HttpResponse => {
+const refusalResponse = (refusal: DiagnosisRefusal | EventTraceRefusal): HttpResponse => {
   switch (refusal.kind) {
     case 'forbidden':
       return errorResponse(403, 'forbidden', refusal.message);
@@ -58,6 +61,11 @@ export interface DiagnoseHandlerDependencies extends ObservabilityDependencies {
   readonly metricsWindowMs?: number;
   /** How many of a user's latest quarantined records a diagnosis shows (default 20). */
   readonly quarantineLimit?: number;
+  /**
+   * Where an event trace says to search the functions' logs (as deployed: CloudWatch Logs
+   * Insights over their log groups). Absent (local mode): the trace's `logs` is `null`.
+   */
+  readonly eventLogs?: EventLogSearch;
 }
 
 /**
@@ -89,9 +97,14 @@ const health = async (
   return jsonResponse(200, body);
 };
 
+const MISSING_EVENT_KEY = [
+  { path: 'eventId', message: 'the path names no event: /users/{userId}/events/{eventId}' },
+];
+
 /**
  * The diagnose function: `GET /users/{userId}/diagnosis` (scope `activity/admin`) through core's
- * `getDiagnosis`, and `GET /health` through core's `healthReport`, over the configured window or
+ * `getDiagnosis`, `GET /users/{userId}/events/{eventId}` (scope `activity/admin`) through core's
+ * `traceEvent`, and `GET /health` through core's `healthReport`, over the configured window or
  * the one asked for with `?windowMs=` (10 s to 15 min).
  *
  * @example
@@ -111,6 +124,29 @@ export const createDiagnoseHandler = (deps: DiagnoseHandlerDependencies): HttpHa
   };
   return serveHttp('diagnose', deps, async (request, log) => {
     if (isHealthRoute(request)) return health(deps, requestedWindowMs(request.query.windowMs, windowMs), log);
+    if (isEventTraceRoute(request)) {
+      const key = pathEventKey(request);
+      if (key === null) return invalidParameters(MISSING_EVENT_KEY);
+      const traced = await traceEvent(
+        key.userId,
+        key.eventId,
+        request.caller,
+        { store: deps.store, logs: deps.eventLogs ?? null },
+        request.query,
+      );
+      if (!traced.ok) return refusalResponse(traced.error);
+      const trace = traced.value;
+      log.info(
+        {
+          userId: trace.userId,
+          eventId: trace.eventId,
+          stored: trace.stored !== null,
+          quarantined: trace.quarantined.length,
+        },
+        'event traced',
+      );
+      return jsonResponse(200, trace);
+    }
     const userId = pathUserId(request);
     if (userId === null) return invalidParameters(MISSING_USER);
     // The whole query string: core refuses a parameter it does not know.

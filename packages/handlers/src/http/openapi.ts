@@ -34,6 +34,7 @@ const day = {
 const retryAfter = {
   'Retry-After': { description: 'Seconds to wait before resending', schema: { type: 'string' } },
 };
+const EVENT_ID_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
 const userIdParameter = {
   name: 'userId',
   in: 'path',
@@ -332,6 +333,35 @@ export const openApiDocument = {
         },
       },
     },
+    '/users/{userId}/events/{eventId}': {
+      ...otherMethods(['get']),
+      get: {
+        operationId: 'getEventTrace',
+        summary: 'Where is my event? One idempotency key through the pipeline',
+        description:
+          'From what the pipeline keeps: the stored version of (userId, eventId) and the buckets it counts in, every quarantined arrival of the key (newest first), whether the stored event’s user-day counter agrees with that day’s stored events, and (on AWS) a CloudWatch Logs Insights query of the key’s correlation ids. Takes no query parameter.',
+        security: [{ jwt: [ADMIN_SCOPE] }],
+        parameters: [
+          userIdParameter,
+          {
+            name: 'eventId',
+            in: 'path',
+            required: true,
+            schema: { type: 'string', pattern: EVENT_ID_PATTERN },
+          },
+        ],
+        responses: {
+          '200': json(
+            ref('EventTrace'),
+            'The trace; a key never seen gets `stored: null` and no arrivals, not 404',
+          ),
+          '400': json(ref('ParameterError'), 'A bad userId or eventId, or any query parameter (named)'),
+          ...common,
+          '403': error(`The token lacks ${ADMIN_SCOPE}`),
+          '503': json(ref('Error'), 'The store is unavailable', retryAfter),
+        },
+      },
+    },
     '/health': {
       ...otherMethods(['get']),
       get: {
@@ -367,7 +397,7 @@ export const openApiDocument = {
         additionalProperties: false,
         required: ['eventId', 'userId', 'type', 'occurredAt'],
         properties: {
-          eventId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+          eventId: { type: 'string', pattern: EVENT_ID_PATTERN },
           userId: { type: 'string', pattern: USER_ID_PATTERN.source },
           type: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', examples: ['track.played'] },
           occurredAt: {
@@ -574,6 +604,66 @@ export const openApiDocument = {
           },
         },
       },
+      StoredEvent: {
+        ...strict({
+          eventId: { type: 'string' },
+          userId: { type: 'string' },
+          type: { type: 'string' },
+          occurredAt: { ...instant, description: 'Normalized to UTC' },
+          quantity: { type: 'number' },
+          attributes: { type: 'object' },
+        }),
+        description:
+          'An event as the store keeps it: normalized (UTC instant, quantity given, attributes an object)',
+      },
+      EventTrace: strict({
+        userId: { type: 'string' },
+        eventId: { type: 'string' },
+        stored: {
+          description: 'The version that stands and counts; `null`: the key was never stored (or not yet)',
+          oneOf: [
+            { type: 'null' },
+            strict({
+              event: ref('StoredEvent'),
+              day: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'Its UTC day' },
+              buckets: {
+                ...strict({ day: instant, week: instant, month: instant, year: instant }),
+                description: 'The start of each bucket it counts in (the ISO week starts on Monday)',
+              },
+            }),
+          ],
+        },
+        quarantined: {
+          type: 'array',
+          description: 'Every arrival of the key that was set aside and is still in retention, newest first',
+          items: strict({
+            reason: { type: 'string', enum: [...QUARANTINE_REASONS] },
+            errors: { type: 'array', items: ref('FieldError') },
+            at: { ...instant, description: 'When it was quarantined' },
+            correlationId: { type: ['string', 'null'] },
+            recordId: { type: 'string', description: 'The stream record that carried it' },
+            payload: { type: 'string', description: 'The version that arrived, cut to 2048 characters' },
+          }),
+        },
+        counter: {
+          description:
+            'The stored event’s user-day: its counter against that day’s stored events; `null` when nothing is stored',
+          oneOf: [
+            { type: 'null' },
+            strict({
+              day: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
+              agrees: { type: 'boolean' },
+              counter: { oneOf: [{ type: 'null' }, ref('Tally')] },
+              events: ref('Tally'),
+            }),
+          ],
+        },
+        logs: {
+          description:
+            'A CloudWatch Logs Insights query of the key’s correlation ids over the functions’ log groups, and its console link; `null` where no log groups are configured (local mode)',
+          oneOf: [{ type: 'null' }, strict({ query: { type: 'string' }, url: { type: 'string' } })],
+        },
+      }),
       HealthBody: {
         description: 'Judged stages, or (`stages: null`) degraded because the metrics could not be read',
         oneOf: [ref('HealthReport'), ref('UnjudgedHealthReport')],

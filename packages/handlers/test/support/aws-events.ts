@@ -123,6 +123,20 @@ export const getUserRoute = (
     ...options,
   });
 
+/** A `GET /users/{userId}/events/{eventId}` event. */
+export const getEventTrace = (
+  userId: string,
+  eventId: string,
+  options: Partial<HttpEventOptions> = {},
+): APIGatewayProxyEventV2WithJWTAuthorizer =>
+  httpApiEvent({
+    method: 'GET',
+    path: `/users/${encodeURIComponent(userId)}/events/${encodeURIComponent(eventId)}`,
+    routeKey: 'GET /users/{userId}/events/{eventId}',
+    pathParameters: { userId, eventId },
+    ...options,
+  });
+
 /** The shard the test events come from. */
 const TEST_SHARD = 'shardId-000000000000';
 

@@ -20,12 +20,16 @@ const SETTINGS = [
   'AWS_ENDPOINT_URL_CLOUDWATCH',
   'ACTIVITY_TABLE_NAME',
   'ACTIVITY_STREAM_NAME',
+  'ACTIVITY_LOG_GROUP_NAMES',
 ] as const;
+
+/** The functions' log groups, as the construct names them to the diagnose function. */
+export const LOG_GROUP_NAMES = ['/aws/lambda/test-ingest', '/aws/lambda/test-process'];
 
 /**
  * Starts dynalite and kinesalite on 127.0.0.1, creates the table and the stream, and configures
  * the process the way a deployed function is configured: the SDK's own endpoint variables, a
- * region, static credentials, and the functions' settings. CloudWatch has no emulator here: its
+ * region, static credentials, and the functions' settings (the diagnose function's log groups included). CloudWatch has no emulator here: its
  * endpoint points at a closed port, so reading metrics fails fast (the diagnosis says so).
  */
 export const startEmulators = async () => {
@@ -40,6 +44,7 @@ export const startEmulators = async () => {
     AWS_ENDPOINT_URL_CLOUDWATCH: 'http://127.0.0.1:9',
     ACTIVITY_TABLE_NAME: TABLE_NAME,
     ACTIVITY_STREAM_NAME: STREAM_NAME,
+    ACTIVITY_LOG_GROUP_NAMES: LOG_GROUP_NAMES.join(','),
   });
   const kinesisClient = createKinesisClient();
   await Promise.all([

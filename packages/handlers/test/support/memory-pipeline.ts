@@ -5,7 +5,12 @@ import {
   createMemoryMetrics,
   memoryShardSource,
 } from '@activity-history/adapters-memory';
-import { type EventStore, inProcessHistoryApi, type MetricsReader } from '@activity-history/core';
+import {
+  type EventLogSearch,
+  type EventStore,
+  inProcessHistoryApi,
+  type MetricsReader,
+} from '@activity-history/core';
 import {
   createDeliveryEngine,
   createMemoryCheckpoints,
@@ -24,7 +29,11 @@ export const NOW = Date.parse('2026-03-02T12:00:00Z');
  * to inject a fault.
  */
 export const memoryPipeline = (
-  options: { wrapStore?: (store: EventStore) => EventStore; metricsReader?: MetricsReader } = {},
+  options: {
+    wrapStore?: (store: EventStore) => EventStore;
+    metricsReader?: MetricsReader;
+    eventLogs?: EventLogSearch;
+  } = {},
 ) => {
   const clock = createManualClock(NOW);
   const memoryStore = createMemoryEventStore({ clock });
@@ -42,6 +51,7 @@ export const memoryPipeline = (
     metricsWindowMs: 60_000,
     // No HTTP server here: the diagnosis asks the query use case in process (the HTTP path has tests of its own).
     historyApi: inProcessHistoryApi({ store, clock }),
+    ...(options.eventLogs === undefined ? {} : { eventLogs: options.eventLogs }),
   };
   const handlers = createHandlers(ports);
   const failures: string[] = [];

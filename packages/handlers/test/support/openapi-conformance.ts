@@ -1,9 +1,14 @@
-import type { DiagnosisBody, HealthBody } from '@activity-history/core';
+import type { DiagnosisBody, EventTrace, HealthBody } from '@activity-history/core';
 import { expect } from 'vitest';
 import { type HttpResponse, openApiDocument } from '../../src/index.js';
 import { validate } from './json-schema.js';
 
-type Path = '/activities' | '/users/{userId}/activity' | '/users/{userId}/diagnosis' | '/health';
+type Path =
+  | '/activities'
+  | '/users/{userId}/activity'
+  | '/users/{userId}/diagnosis'
+  | '/users/{userId}/events/{eventId}'
+  | '/health';
 type Route = `${'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'} ${Path}`;
 
 const root = openApiDocument as unknown as Record<string, unknown>;
@@ -70,5 +75,19 @@ export const expectDiagnosis = (response: HttpResponse): DiagnosisBody => {
 export const expectHealth = (response: HttpResponse): HealthBody => {
   expect(response.statusCode).toBe(200);
   expectDocumented('GET /health', response);
+  return JSON.parse(response.body);
+};
+
+/**
+ * A 200 event trace that the OpenAPI document describes, typed as core's `EventTrace`.
+ *
+ * @example
+ * ```ts
+ * const trace = expectEventTrace(await handlers.diagnose(getEventTrace('u-1', 'e-1', { claims })));
+ * ```
+ */
+export const expectEventTrace = (response: HttpResponse): EventTrace => {
+  expect(response.statusCode).toBe(200);
+  expectDocumented('GET /users/{userId}/events/{eventId}', response);
   return JSON.parse(response.body);
 };

@@ -2,13 +2,14 @@
  * The end-to-end tests' only way into the pipeline: HTTP requests to its URL through the CLI's
  * client (`src/api-client.ts`), as any client; here only what the tests add to it.
  */
-import type { DiagnosisBody, SummaryBody } from '@activity-history/core';
+import type { DiagnosisBody, EventTrace, SummaryBody } from '@activity-history/core';
 import {
   type ApiTarget,
   errorMessage,
   type IngestAnswer,
   postActivities,
   readDiagnosis as readDiagnosisAnswer,
+  readEventTrace,
   readHistory,
 } from '../../../src/api-client.js';
 
@@ -56,6 +57,13 @@ export const readTotals = async (url: string, userId: string): Promise<SummaryBo
 export const readDiagnosis = async (url: string, userId: string): Promise<DiagnosisBody> => {
   const response = await readDiagnosisAnswer(target(url), userId, recentDays());
   if (!response.ok) throw new Error(`GET diagnosis answered ${errorMessage(response)}`);
+  return response.body;
+};
+
+/** The trace of one event, through `GET /users/{userId}/events/{eventId}`. */
+export const readTrace = async (url: string, userId: string, eventId: string): Promise<EventTrace> => {
+  const response = await readEventTrace(target(url), userId, eventId);
+  if (!response.ok) throw new Error(`GET event trace answered ${errorMessage(response)}`);
   return response.body;
 };
 

@@ -1,6 +1,7 @@
 import { describeAppendContract } from './append.js';
 import { describeConcurrencyContract } from './concurrency.js';
 import { describeCrashRecoveryContract } from './crash-recovery.js';
+import { describeEventLookupContract } from './event-lookup.js';
 import type { EventStoreHarnessFactory } from './harness.js';
 import { describeQuarantineContract } from './quarantine.js';
 import { describeRangeContract } from './ranges.js';
@@ -9,6 +10,7 @@ import { describeRepairContract } from './repair.js';
 export { describeAppendContract } from './append.js';
 export { describeConcurrencyContract } from './concurrency.js';
 export { describeCrashRecoveryContract } from './crash-recovery.js';
+export { describeEventLookupContract } from './event-lookup.js';
 export type {
   EventStoreHarness,
   EventStoreHarnessFactory,
@@ -22,7 +24,7 @@ export { describeRepairContract } from './repair.js';
 
 /**
  * Every capability suite of the event store contract, for one adapter: append, ranges,
- * quarantine, repair, crash recovery and concurrency. A new adapter passes all of them before it
+ * quarantine, event lookup, repair, crash recovery and concurrency. A new adapter passes all of them before it
  * is called done; each suite can also be run alone while building one.
  *
  * @example
@@ -37,6 +39,7 @@ export const describeEventStoreContract = (name: string, factory: EventStoreHarn
   describeAppendContract(name, factory);
   describeRangeContract(name, factory);
   describeQuarantineContract(name, factory);
+  describeEventLookupContract(name, factory);
   describeRepairContract(name, factory);
   describeCrashRecoveryContract(name, factory);
   describeConcurrencyContract(name, factory);
