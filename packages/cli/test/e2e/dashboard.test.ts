@@ -352,6 +352,26 @@ describe('the dashboard, in Chromium', () => {
     await shared.close();
   });
 
+  it("traces the conflicting resend through the pipeline's own event trace: the stored version stands, the resend is set aside", async () => {
+    const tracing = await openPage();
+    await tracing.goto(`${pipeline.url}/?user=${LISTENER}`);
+    const resent = listenerEvents[0]!;
+
+    await tracing.locator('#trace-event').fill(resent.eventId);
+    await tracing.getByRole('button', { name: 'Trace', exact: true }).click();
+
+    const panel = tracing.getByTestId('trace');
+    await expect.poll(() => panel.getAttribute('data-state'), SOON).toBe('shown');
+    expect(await panel.locator('[data-field="version"]').textContent()).toContain(
+      `quantity ${resent.quantity}`,
+    );
+    expect(
+      await panel.locator('[data-testid="trace-quarantined"] [data-testid="reason"]').allTextContents(),
+    ).toEqual(['conflict']);
+    expect(await panel.getByTestId('trace-counter').getAttribute('data-agrees')).toBe('true');
+    await tracing.close();
+  });
+
   it('traces an event from its rejected row and from the form, and says when tracing is not available', async () => {
     const tracing = await openPage(/status of 404/);
     const asked: string[] = [];
