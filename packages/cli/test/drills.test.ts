@@ -15,6 +15,7 @@ describe('the fault drills', () => {
       ['stream-refusal', 'ingest', 'ingest'],
       ['processor-crash', 'processor', 'process'],
       ['poison-flood', 'processor', 'process'],
+      ['conflicting-resends', 'processor', 'process'],
       ['store-throttling', 'store', 'store'],
       ['stuck-shard', 'stream', 'stream'],
       ['counter-drift', 'counters', null],
@@ -29,6 +30,7 @@ describe('the fault drills', () => {
     'processor-crash': /process: \d+ invocations, [1-9]\d* errors/,
     'poison-flood':
       /quarantined \((5[1-9]|[6-9]\d|100)%\).*latest quarantined record: (malformed_record|invalid_event)/,
+    'conflicting-resends': /quarantined \(\d+%\).*latest quarantined record: conflict/,
     'store-throttling': /store requests failing: [1-9]\d* throttled/,
     'stuck-shard': /lag \d+ s .*[1-9]\d* records pending/,
     'counter-drift': /counters drift from the stored events on 1 day/,

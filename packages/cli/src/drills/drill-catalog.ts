@@ -89,6 +89,38 @@ export const DRILLS: readonly Drill[] = [
     },
   },
   {
+    name: 'conflicting-resends',
+    fault: 'a client resends its events with changed content',
+    injection: "the affected user's 30 events, then the same 30 keys again with other quantities",
+    suspect: 'processor',
+    stage: 'process',
+    recovery:
+      'the client stops; the first versions stand and count, and the event trace shows both versions of a key and which stands',
+    arm() {
+      const sent: DrillEvent[] = [];
+      return {
+        async inject(context) {
+          const events = context.events(context.affected, 30);
+          await context.send(events);
+          sent.push(...events);
+          await context.send(events.map((event) => ({ ...event, quantity: event.quantity + 10 })));
+        },
+        async remove(context) {
+          const first = sent[0]!;
+          const trace = await context.trace(context.affected, first.eventId);
+          const stands = trace?.stored?.event.quantity === first.quantity;
+          const resend = trace?.quarantined.find((arrival) => arrival.reason === 'conflict');
+          if (!stands || resend === undefined || !resend.payload.includes(String(first.quantity + 10))) {
+            throw new Error(
+              `the trace of ${first.eventId} does not show both versions: ${JSON.stringify(trace)}`,
+            );
+          }
+          return `the trace of ${first.eventId}: quantity ${first.quantity} stands; the resend (${first.quantity + 10}) is set aside as conflict`;
+        },
+      };
+    },
+  },
+  {
     name: 'store-throttling',
     fault: 'the store throttles every write',
     injection: "memory store `faults.throttle('always')`",

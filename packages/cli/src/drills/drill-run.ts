@@ -6,6 +6,7 @@ import {
   DEFAULT_THRESHOLDS,
   type DiagnosisBody,
   dayRange,
+  type EventTrace,
   type HealthBody,
   type HealthStage,
 } from '@activity-history/core';
@@ -16,6 +17,7 @@ import {
   errorMessage,
   postActivities,
   readDiagnosis,
+  readEventTrace,
   readHealth,
   readHistory,
 } from '../api-client.js';
@@ -36,6 +38,8 @@ export interface DrillContext {
   events(userId: string, count: number): DrillEvent[];
   /** `GET /users/{userId}/activity` over the range; `null` when it does not answer 200. */
   totals(userId: string): Promise<{ count: number; quantity: number } | null>;
+  /** `GET /users/{userId}/events/{eventId}`: where one event is; `null` when it does not answer 200. */
+  trace(userId: string, eventId: string): Promise<EventTrace | null>;
 }
 
 /** One fault, armed for one run of a drill. */
@@ -202,6 +206,10 @@ const exercise = async (
       if (!response.ok) return null;
       const { count, quantity } = response.body.totals;
       return { count, quantity };
+    },
+    async trace(userId, eventId) {
+      const response = await readEventTrace(api, userId, eventId);
+      return response.ok ? response.body : null;
     },
   };
   const diagnose = async (): Promise<DiagnosisBody | null> => {
