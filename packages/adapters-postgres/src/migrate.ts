@@ -13,8 +13,8 @@ export interface MigrationReport {
   readonly version: number;
 }
 
-// Any constant will do: it only keeps two migrators of one database from running at once.
-const MIGRATION_LOCK = 'activity-history:schema_migrations';
+// The store's advisory lock space is 1634205697 (one key per user); migrations take 1634205696.
+const MIGRATION_LOCK = 'SELECT pg_advisory_xact_lock(1634205696, 0)';
 
 const checkOrder = (migrations: readonly Migration[]) => {
   migrations.forEach((migration, i) => {
@@ -62,7 +62,7 @@ export const migrate = async (
     for (;;) {
       await session.query('BEGIN');
       try {
-        await session.query('SELECT pg_advisory_xact_lock(hashtext($1))', [MIGRATION_LOCK]);
+        await session.query(MIGRATION_LOCK);
         const version = await currentVersion(session);
         if (version > migrations.length)
           throw new PostgresMigrationError(

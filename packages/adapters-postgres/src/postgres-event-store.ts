@@ -21,7 +21,7 @@ import {
   toQuantityMicros,
 } from '@activity-history/core';
 import type { PostgresConnector, PostgresSession, Queryable } from './postgres-connection.js';
-import { isContentRefusal, refusalMessage, toEventStoreError } from './postgres-failure.js';
+import { isContentRefusal, refusalMessage, sqlStateOf, toEventStoreError } from './postgres-failure.js';
 
 /** Options of {@link createPostgresEventStore}. */
 export interface PostgresEventStoreOptions {
@@ -67,8 +67,12 @@ const EVENT_TALLIES_IN = `SELECT to_char(day, 'YYYY-MM-DD') AS day, type, count(
 FROM activity_events WHERE user_id = $1 AND occurred_ms >= $2 AND occurred_ms < $3
 GROUP BY day, type`;
 
-/** Serializes one user's transactions (appends and repairs); other users' go on in parallel. */
-const LOCK_USER = 'SELECT pg_advisory_xact_lock(hashtext($1))';
+/**
+ * Serializes one user's transactions (appends and repairs); other users' go on in parallel. The
+ * two-key form keeps the store's locks in a space of their own (first key 1634205697), apart from other
+ * applications' advisory locks on the same database.
+ */
+const LOCK_USER = 'SELECT pg_advisory_xact_lock(1634205697, hashtext($1))';
 
 interface TallyRow {
   readonly day: string;
@@ -135,13 +139,16 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
     } catch (error) {
       throw toEventStoreError(error, operation);
     }
+    let broken: Error | undefined;
     try {
       return await work(session);
     } catch (error) {
       if (error instanceof ClaimRefused) throw error;
+      // A failure without a SQLSTATE is the connection's: a pool should not hand it out again.
+      if (sqlStateOf(error) === null && error instanceof Error) broken = error;
       throw toEventStoreError(error, operation);
     } finally {
-      session.release();
+      session.release(broken);
     }
   };
 
