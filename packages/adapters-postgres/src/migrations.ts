@@ -41,10 +41,12 @@ export const MIGRATIONS: readonly Migration[] = [
         quantity_micros numeric NOT NULL,
         PRIMARY KEY (user_id, day, type)
       )`,
-      // Rejected records, one per (record, reason), until `expires_at` (epoch ms).
+      // Rejected records, one per (record, reason), until `expires_at` (epoch ms); `event_id` when
+      // the record named one, so the event trace finds every arrival of a key.
       `CREATE TABLE activity_quarantine (
         user_id text NOT NULL,
         record_id text NOT NULL,
+        event_id text,
         reason text NOT NULL,
         quarantined_at bigint NOT NULL,
         expires_at bigint NOT NULL,
@@ -54,6 +56,7 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
       'CREATE INDEX activity_quarantine_latest ON activity_quarantine (user_id, quarantined_at DESC, seq DESC)',
       'CREATE INDEX activity_quarantine_expiry ON activity_quarantine (expires_at)',
+      'CREATE INDEX activity_quarantine_by_key ON activity_quarantine (user_id, event_id) WHERE event_id IS NOT NULL',
     ],
   },
 ];

@@ -261,12 +261,13 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
       await withSession('quarantine', (session) =>
         session.query(
           `/* quarantine */ INSERT INTO activity_quarantine
-            (user_id, record_id, reason, quarantined_at, expires_at, body)
-          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[])
+            (user_id, record_id, event_id, reason, quarantined_at, expires_at, body)
+          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[])
           ON CONFLICT (user_id, record_id, reason) DO NOTHING`,
           [
             records.map((r) => r.userId),
             records.map((r) => r.recordId),
+            records.map((r) => r.eventId),
             records.map((r) => r.reason),
             records.map((r) => r.quarantinedAt),
             records.map((r) => r.quarantinedAt + retentionMs),
@@ -301,6 +302,28 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
           `SELECT body FROM activity_quarantine WHERE user_id = $1 AND expires_at > $2
           ORDER BY quarantined_at DESC, seq DESC LIMIT $3`,
           [userId, clock.now(), Math.max(0, Math.floor(limit))],
+        ),
+      );
+      return (rows as { body: string }[]).map((row) => JSON.parse(row.body) as QuarantinedRecord);
+    },
+
+    async readEvent(userId, eventId) {
+      const { rows } = await withSession('readEvent', (session) =>
+        session.query('SELECT body FROM activity_events WHERE user_id = $1 AND event_id = $2', [
+          userId,
+          eventId,
+        ]),
+      );
+      const row = (rows as { body: string }[])[0];
+      return row === undefined ? null : (JSON.parse(row.body) as ActivityEvent);
+    },
+
+    async readEventQuarantine(userId, eventId) {
+      const { rows } = await withSession('readEventQuarantine', (session) =>
+        session.query(
+          `SELECT body FROM activity_quarantine WHERE user_id = $1 AND event_id = $2 AND expires_at > $3
+          ORDER BY quarantined_at DESC, seq DESC`,
+          [userId, eventId, clock.now()],
         ),
       );
       return (rows as { body: string }[]).map((row) => JSON.parse(row.body) as QuarantinedRecord);
