@@ -5,32 +5,20 @@ import {
   EventStoreError,
   type QuarantinedRecord,
 } from '@activity-history/core';
-import { describeEventStoreContract, type EventStoreHarness } from '@activity-history/core/testing';
+import {
+  describeEventStoreContract,
+  type EventStoreHarness,
+  faultForNextAppend,
+} from '@activity-history/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createManualClock } from './clock.js';
 import { createMemoryEventStore, DEFAULT_QUARANTINE_RETENTION_MS } from './memory-event-store.js';
 
 const memoryHarness = async (): Promise<EventStoreHarness> => {
   const store = createMemoryEventStore();
-  let armed = false;
   return {
-    // A fault concerns the next append only; the store keeps it until cleared.
-    store: {
-      ...store,
-      append: async (events) => {
-        try {
-          return await store.append(events);
-        } finally {
-          if (armed) store.faults.disarmWriteFault();
-          armed = false;
-        }
-      },
-    },
+    ...faultForNextAppend(store, store.faults.injectWriteFault, store.faults.disarmWriteFault),
     cleanup: async () => store.faults.clear(),
-    injectWriteFault: (fault) => {
-      armed = true;
-      store.faults.injectWriteFault(fault);
-    },
     holdNextWrite: store.faults.holdNextWrite,
     tamperCounter: store.tamperCounter,
     tamperWatermark: store.tamperWatermark,

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import {
+  type ApiAnswer,
   type ApiTarget,
   apiUrlOf,
   errorMessage,
@@ -89,24 +90,42 @@ export const runDoctor = async (
     }
     return traceOne(target, api, userId, values.event, values.json === true, io);
   }
-  let response: Awaited<ReturnType<typeof readDiagnosis>>;
+  const response = await fetched(target, api, 'diagnosis', io, () =>
+    readDiagnosis(target, userId, { from: values.from, to: values.to }),
+  );
+  if (response === null) return 2;
+  const diagnosis = response.body;
+  io.out.write(values.json ? `${JSON.stringify(diagnosis, null, 2)}\n` : diagnosisReport(diagnosis));
+  return diagnosis.verdict === 'failing' ? 1 : 0;
+};
+
+/**
+ * One answer the doctor shows, or `null` once it has said why there is none: the API did not
+ * answer, or refused (and who is to blame).
+ */
+const fetched = async <Body>(
+  target: ApiTarget,
+  api: ReturnType<typeof apiUrlOf>,
+  what: string,
+  io: CommandIo,
+  ask: () => Promise<ApiAnswer<Body>>,
+): Promise<{ readonly body: Body } | null> => {
+  let response: ApiAnswer<Body>;
   try {
-    response = await readDiagnosis(target, userId, { from: values.from, to: values.to });
+    response = await ask();
   } catch (error) {
     io.err.write(
       `doctor: ${unreachable(api, error)}\nsuspect: the API itself: its endpoint does not answer\n`,
     );
-    return 2;
+    return null;
   }
   if (!response.ok) {
     io.err.write(
-      `doctor: ${target.url} answered ${errorMessage(response)}\nsuspect: ${suspectOf(response.status, 'diagnosis')}\n`,
+      `doctor: ${target.url} answered ${errorMessage(response)}\nsuspect: ${suspectOf(response.status, what)}\n`,
     );
-    return 2;
+    return null;
   }
-  const diagnosis = response.body;
-  io.out.write(values.json ? `${JSON.stringify(diagnosis, null, 2)}\n` : diagnosisReport(diagnosis));
-  return diagnosis.verdict === 'failing' ? 1 : 0;
+  return response;
 };
 
 /** `doctor <userId> --event <eventId>`: the event trace, as a report or raw. */
@@ -118,21 +137,10 @@ const traceOne = async (
   json: boolean,
   io: CommandIo,
 ): Promise<number> => {
-  let response: Awaited<ReturnType<typeof readEventTrace>>;
-  try {
-    response = await readEventTrace(target, userId, eventId);
-  } catch (error) {
-    io.err.write(
-      `doctor: ${unreachable(api, error)}\nsuspect: the API itself: its endpoint does not answer\n`,
-    );
-    return 2;
-  }
-  if (!response.ok) {
-    io.err.write(
-      `doctor: ${target.url} answered ${errorMessage(response)}\nsuspect: ${suspectOf(response.status, 'event trace')}\n`,
-    );
-    return 2;
-  }
+  const response = await fetched(target, api, 'event trace', io, () =>
+    readEventTrace(target, userId, eventId),
+  );
+  if (response === null) return 2;
   const trace = response.body;
   io.out.write(json ? `${JSON.stringify(trace, null, 2)}\n` : eventTraceReport(trace));
   return trace.stored !== null && trace.counter?.agrees === true ? 0 : 1;

@@ -1,4 +1,4 @@
-import type { EventStoreHarness } from '@activity-history/core/testing';
+import { type EventStoreHarness, faultForNextAppend } from '@activity-history/core/testing';
 import type { PostgresConnector } from '../postgres-connection.js';
 import { createPostgresEventStore, type PostgresEventStoreOptions } from '../postgres-event-store.js';
 import { injectPostgresFaults, type PostgresFaults, tamperPostgresCounter } from './postgres-faults.js';
@@ -22,25 +22,10 @@ export const postgresHarness = (
 ): EventStoreHarness & { readonly faults: PostgresFaults } => {
   const faults = injectPostgresFaults(connector);
   const store = createPostgresEventStore({ ...options, connector: faults.connector });
-  let armed = false;
   return {
     faults,
-    store: {
-      ...store,
-      append: async (events) => {
-        try {
-          return await store.append(events);
-        } finally {
-          if (armed) faults.disarm();
-          armed = false;
-        }
-      },
-    },
+    ...faultForNextAppend(store, faults.injectWriteFault, faults.disarm),
     cleanup: async () => faults.clear(),
-    injectWriteFault: (fault) => {
-      armed = true;
-      faults.injectWriteFault(fault);
-    },
     holdNextWrite: faults.holdNextWrite,
     tamperCounter: (userId, day, summary) => tamperPostgresCounter(connector, userId, day, summary),
     tamperWatermark: async () => undefined,

@@ -46,6 +46,7 @@ export {
   describeRepairContract,
   type EventStoreHarness,
   type EventStoreHarnessFactory,
+  faultForNextAppend,
   type HeldWrite,
   type WriteFault,
   type WriteKind,

@@ -18,6 +18,7 @@ export type {
   WriteFault,
   WriteKind,
 } from './harness.js';
+export { faultForNextAppend } from './next-append-fault.js';
 export { describeQuarantineContract } from './quarantine.js';
 export { describeRangeContract } from './ranges.js';
 export { describeRepairContract } from './repair.js';
