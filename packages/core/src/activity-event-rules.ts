@@ -79,6 +79,8 @@ const MAX_NAME_LENGTH = 64;
 /** 1-64 characters of `A-Z a-z 0-9 _ -`. */
 export const isEventId = (value: string): boolean =>
   value.length <= MAX_NAME_LENGTH && EVENT_ID_CHARACTERS.test(value);
+/** The rule of {@link isEventId}, as every refusal of an `eventId` states it. */
+export const EVENT_ID_RULE = '1-64 characters of A-Z a-z 0-9 _ -';
 /** 1-64 characters of `a-z 0-9 . _ -`, alphanumeric first. */
 export const isType = (value: string): boolean =>
   value.length <= MAX_NAME_LENGTH && TYPE_CHARACTERS.test(value);

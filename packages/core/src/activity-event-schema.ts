@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import type { ActivityEvent, AttributeValue, ValidationContext } from './activity-event.js';
 import {
   EARLIEST_OCCURRED_AT,
+  EVENT_ID_RULE,
   isAttributeName,
   isAttributeNumber,
   isEventId,
@@ -56,7 +57,7 @@ const attributeValue = v.union(
 
 const eventSchema = v.strictObject(
   {
-    eventId: text('eventId', isEventId, '1-64 characters of A-Z a-z 0-9 _ -'),
+    eventId: text('eventId', isEventId, EVENT_ID_RULE),
     userId: text('userId', (value) => USER_ID_PATTERN.test(value), USER_ID_RULE),
     type: text('type', isType, '1-64 lowercase characters a-z 0-9 . _ -, starting alphanumeric'),
     occurredAt: v.pipe(

@@ -1,5 +1,5 @@
 import { type ActivityEvent, occurredAtMs } from '../activity-event.js';
-import { isEventId, userIdError } from '../activity-event-rules.js';
+import { EVENT_ID_RULE, isEventId, userIdError } from '../activity-event-rules.js';
 import { formatInstant, type TallyBody, tallyBody } from '../activity-history.js';
 import { counterDrift, dailyCountersOf, emptySummary } from '../activity-summary.js';
 import { dayRange } from '../day-range.js';
@@ -82,7 +82,7 @@ export interface EventTraceDependencies {
 
 const EVENT_ID_ERROR: FieldError = {
   path: 'eventId',
-  message: 'eventId must be 1-64 characters of A-Z a-z 0-9 _ -',
+  message: `eventId must be ${EVENT_ID_RULE}`,
 };
 
 const arrivalOf = (record: QuarantinedRecord): QuarantinedArrival => ({
@@ -149,7 +149,7 @@ export const traceEvent = async (
   }
   const errors = [
     ...[userIdError(userId)].filter((e): e is FieldError => e !== null),
-    ...(eventId.length > 0 && isEventId(eventId) ? [] : [EVENT_ID_ERROR]),
+    ...(isEventId(eventId) ? [] : [EVENT_ID_ERROR]),
     ...Object.keys(parameters).map((name) => ({
       path: name,
       message: `unknown query parameter "${name.slice(0, 40)}" (an event trace takes none)`,
