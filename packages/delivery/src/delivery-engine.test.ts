@@ -709,9 +709,28 @@ describe('the delivery engine under simulation faults (drain)', () => {
     const first = await engine.drain(3);
     const exact = await engine.drain(2);
 
-    expect(first).toMatchObject({ batches: 3, drained: false });
-    expect(exact).toMatchObject({ batches: 2, drained: true });
+    expect(first).toEqual({ batches: 3, deliveredRecords: 3, errors: 0, drained: false });
+    expect(exact).toEqual({ batches: 2, deliveredRecords: 2, errors: 0, drained: true });
     expect(fn.texts().flat()).toEqual(names('r', 1, 5));
+  });
+
+  it("reports each drain's own figures: an error of an earlier drain is not counted again", async () => {
+    let calls = 0;
+    const { shards, engine } = setup({
+      invoke: async () => {
+        calls++;
+        if (calls === 1) throw new Error('the first invocation fails');
+        return { failed: [] };
+      },
+      settings: { batchSize: 1 },
+    });
+    append(shards, 1);
+
+    const failing = await engine.drain(1);
+    const retried = await engine.drain();
+
+    expect(failing).toEqual({ batches: 1, deliveredRecords: 1, errors: 1, drained: false });
+    expect(retried).toEqual({ batches: 1, deliveredRecords: 1, errors: 0, drained: true });
   });
 
   it('counts retries against maxBatches, abandoning the retry rather than waiting for it', async () => {
