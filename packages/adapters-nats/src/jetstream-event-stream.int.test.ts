@@ -1,6 +1,6 @@
 import { type ActivityEvent, decodeRecord, type StreamEnvelope } from '@activity-history/core';
 import { describeEventStreamContract } from '@activity-history/core/testing';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { headers } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -136,7 +136,6 @@ describe('JetStream event stream', () => {
       await harness.stream.publish([envelope(event(3, { userId: 'org:7|x' }))]);
       const header = headers();
       header.set(USER_ID_HEADER, 'u-broken');
-      const { jetstream } = await import('@nats-io/jetstream');
       await jetstream(harness.connection).publish(
         partitionSubject(harness.streamName, partitionOf('u-broken', harness.partitions)),
         new TextEncoder().encode('{"v":1,"event":'),
