@@ -11,7 +11,7 @@ export default defineConfig({
       'architecture/**/*.test.ts',
       'scripts/**/*.test.ts',
     ],
-    // Java and Chromium: installed where possible, else the run stops with the install line.
+    // Java, Chromium and nats-server: installed where possible, else the run stops with the install line.
     globalSetup: ['scripts/system-packages.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,8 +1,9 @@
 /**
- * What the tests need from the system, beyond npm: Java for AWS's DynamoDB Local, and Chromium for
- * the dashboard's browser test. Run by vitest before any test (`globalSetup`): a missing package is
- * installed from Debian where that is possible (as root, with apt-get), else the run stops at once
- * with the exact install line. Never a silent skip.
+ * What the tests need from the system, beyond npm: Java for AWS's DynamoDB Local, Chromium for
+ * the dashboard's browser test, and nats-server for the JetStream adapter's tests. Run by vitest
+ * before any test (`globalSetup`): a missing package is installed from Debian where that is
+ * possible (as root, with apt-get), else the run stops at once with the exact install line. Never
+ * a silent skip.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -31,6 +32,12 @@ export const SYSTEM_PACKAGES: readonly SystemPackage[] = [
     for: "the dashboard's browser test (playwright-core drives /usr/bin/chromium)",
     present: () => existsSync('/usr/bin/chromium'),
     debian: 'chromium',
+  },
+  {
+    name: 'nats-server',
+    for: "the JetStream event stream's contract suite (adapters-nats starts one server per test file)",
+    present: () => onPath('nats-server'),
+    debian: 'nats-server',
   },
 ];
 

@@ -1,0 +1,25 @@
+/**
+ * The activity-history event stream on NATS JetStream: envelopes published to per-user partition
+ * subjects with deduplicating message ids, and the stream read back by sequence as core's
+ * `ShardSource`, for the delivery engine.
+ *
+ * @example
+ * ```ts
+ * import { createJetStreamEventStream, ensureJetStream, jetStreamShardSource } from '@activity-history/adapters-nats';
+ *
+ * await ensureJetStream(await jetstreamManager(nc), { name: 'activity', subjects: ['activity.*'], duplicateWindowMs: 120_000 });
+ * const stream = createJetStreamEventStream({ connection: nc, stream: 'activity', partitions: 4 });
+ * const source = jetStreamShardSource({ connection: nc, stream: 'activity', partitions: 4 });
+ * ```
+ *
+ * @packageDocumentation
+ */
+export {
+  createJetStreamEventStream,
+  DEFAULT_PUBLISH_TIMEOUT_MS,
+  type JetStreamEventStreamOptions,
+} from './jetstream-event-stream.js';
+export { type JetStreamShardSourceOptions, jetStreamShardSource } from './jetstream-shard-source.js';
+export { messageIdOf } from './message-id.js';
+export { partitionOf, partitionSubject, partitionSubjects, USER_ID_HEADER } from './partitions.js';
+export { ensureJetStream, type JetStreamDefinition } from './provisioning.js';

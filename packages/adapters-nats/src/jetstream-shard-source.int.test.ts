@@ -1,0 +1,163 @@
+import type {
+  ActivityEvent,
+  Clock,
+  IncomingRecord,
+  ShardSource,
+  StreamEnvelope,
+} from '@activity-history/core';
+import {
+  createDeliveryEngine,
+  createMemoryCheckpoints,
+  createMemoryDeadLetters,
+  type MemoryCheckpoints,
+} from '@activity-history/delivery';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  type JetStreamHarness,
+  jetStreamHarness,
+  type RunningNatsServer,
+  startNatsServer,
+} from './testing/index.js';
+
+let running: Promise<RunningNatsServer> | undefined;
+const server = () => (running ??= startNatsServer());
+afterAll(async () => {
+  await (await running)?.stop();
+});
+
+const envelope = (i: number): StreamEnvelope => ({
+  v: 1,
+  event: {
+    eventId: `e-${i}`,
+    userId: `u-${i % 5}`,
+    type: 'track.played',
+    occurredAt: new Date(Date.UTC(2026, 2, 1) + i * 1000).toISOString(),
+    quantity: 1,
+    attributes: {},
+  } satisfies ActivityEvent,
+  correlationId: 'c-1',
+  receivedAt: '2026-03-01T12:00:00.000Z',
+});
+
+/** A clock whose sleeps pass at once: the engine's waits cost no wall time. */
+const instantClock = (): Clock => {
+  let now = Date.UTC(2026, 2, 1, 12);
+  return {
+    now: () => now,
+    sleep: async (ms) => {
+      now += ms;
+    },
+  };
+};
+
+/** An engine over the source that records every batch it hands to the function, per shard. */
+const engineOver = (source: ShardSource, checkpoints: MemoryCheckpoints) => {
+  const delivered: IncomingRecord[] = [];
+  const engine = createDeliveryEngine({
+    source,
+    checkpoints,
+    deadLetters: createMemoryDeadLetters(),
+    invoke: async ({ records }) => {
+      delivered.push(...records);
+      return { failed: [] };
+    },
+    clock: instantClock(),
+    metrics: { record: () => {}, flush: async () => {}, setDeadLetterDepth: () => {} },
+    logger: { warn: () => {}, error: () => {} },
+    settings: { batchSize: 7 },
+  });
+  return { engine, delivered };
+};
+
+const eventIdsOf = (records: readonly IncomingRecord[]) =>
+  records.map(
+    (record) => (JSON.parse(new TextDecoder().decode(record.data)) as StreamEnvelope).event.eventId,
+  );
+
+/** Each shard's records, in the order delivered. */
+const byShard = (records: readonly IncomingRecord[]): Map<string, IncomingRecord[]> => {
+  const shards = new Map<string, IncomingRecord[]>();
+  for (const record of records) shards.set(record.shard, [...(shards.get(record.shard) ?? []), record]);
+  return shards;
+};
+
+const withHarness = async (test: (harness: JetStreamHarness) => Promise<void>) => {
+  const harness = await jetStreamHarness(await server(), 3);
+  try {
+    await test(harness);
+  } finally {
+    await harness.cleanup();
+  }
+};
+
+describe('JetStream shard source', () => {
+  it('delivers every published record exactly once, in stream order per partition, and a restart resumes at the checkpoint', async () => {
+    await withHarness(async (harness) => {
+      const first = Array.from({ length: 40 }, (_, i) => envelope(i));
+      expect((await harness.stream.publish(first)).every((o) => o.written)).toBe(true);
+      const checkpoints = createMemoryCheckpoints();
+
+      const before = engineOver(harness.source, checkpoints);
+      expect((await before.engine.drain()).drained).toBe(true);
+      const second = Array.from({ length: 25 }, (_, i) => envelope(40 + i));
+      expect((await harness.stream.publish(second)).every((o) => o.written)).toBe(true);
+      // A new process: only the checkpoints survive.
+      const after = engineOver(harness.source, checkpoints);
+      expect((await after.engine.drain()).drained).toBe(true);
+
+      expect(eventIdsOf(before.delivered).sort()).toEqual(first.map((e) => e.event.eventId).sort());
+      expect(eventIdsOf(after.delivered).sort()).toEqual(second.map((e) => e.event.eventId).sort());
+      const all = [...before.delivered, ...after.delivered];
+      for (const [shard, records] of byShard(all)) {
+        const sequences = records.map((record) => Number(record.recordId));
+        expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
+        expect(new Set(sequences).size).toBe(sequences.length);
+        expect(checkpoints.get(shard)).toBe(records.at(-1)?.recordId);
+        for (const record of records) {
+          expect(record.partitionKey).toBe(`u-${Number(eventIdsOf([record])[0]!.slice(2)) % 5}`);
+        }
+      }
+      // One user's records in publish order.
+      for (let user = 0; user < 5; user++) {
+        expect(eventIdsOf(all.filter((record) => record.partitionKey === `u-${user}`))).toEqual(
+          [...first, ...second].filter((e) => e.event.userId === `u-${user}`).map((e) => e.event.eventId),
+        );
+      }
+    });
+  });
+
+  it('reads a partition by stream sequence: after a position, at most the limit, with the stream timestamp', async () => {
+    await withHarness(async (harness) => {
+      const startedAt = Date.now();
+      await harness.stream.publish(Array.from({ length: 20 }, (_, i) => envelope(i)));
+      const [shard] = await harness.source.shardIds();
+
+      const all = await harness.source.read(shard!, null, 1_000);
+      const page = await harness.source.read(shard!, all[1]!.recordId, 2);
+
+      expect(all.length).toBeGreaterThan(3);
+      expect(all.every((record) => record.shard === shard && /^\d+$/.test(record.recordId))).toBe(true);
+      expect(page.map((record) => record.recordId)).toEqual(all.slice(2, 4).map((record) => record.recordId));
+      expect(await harness.source.read(shard!, all.at(-1)!.recordId, 10)).toEqual([]);
+      expect(all[0]!.arrivedAt).toBeGreaterThanOrEqual(startedAt - 1_000);
+      expect(all[0]!.arrivedAt).toBeLessThanOrEqual(Date.now() + 1_000);
+    });
+  });
+
+  it('names the stream by its life: a stream deleted and created again has another identity', async () => {
+    await withHarness(async (harness) => {
+      const identity = await harness.source.identity();
+      const jsm = await jetstreamManager(harness.connection);
+      const { config } = await jsm.streams.info(harness.streamName);
+
+      await jsm.streams.delete(harness.streamName);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await jsm.streams.add(config);
+
+      expect(identity.startsWith(`${harness.streamName}@`)).toBe(true);
+      expect(await harness.source.identity()).not.toBe(identity);
+      expect(await harness.source.identity()).toBe(await harness.source.identity());
+    });
+  });
+});

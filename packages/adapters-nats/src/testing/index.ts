@@ -1,0 +1,17 @@
+/**
+ * Test support for the JetStream adapters: a real `nats-server -js` per test file (on 127.0.0.1, a
+ * free port and a temporary store), and refusal injection on a JetStream client.
+ *
+ * @example
+ * ```ts
+ * import { startNatsServer } from '@activity-history/adapters-nats/testing';
+ *
+ * const nats = await startNatsServer();
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+export { type JetStreamHarness, jetStreamHarness } from './jetstream-harness.js';
+export { injectJetStreamRefusals, type JetStreamRefusals } from './jetstream-refusals.js';
+export { type RunningNatsServer, startNatsServer } from './nats-server.js';
