@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,27 +14,8 @@ export interface RunningNatsServer {
   stop(): Promise<void>;
 }
 
-const freePort = async (): Promise<number> => {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, HOST, () => resolve());
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no free TCP port');
-  return address.port;
-};
-
-const accepts = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = createConnection({ host: HOST, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
+/** The line nats-server logs once it listens for clients, with the port it chose. */
+const LISTENING = /Listening for client connections on [^\s]+:(\d+)/;
 
 const children = new Set<ChildProcess>();
 // A test runner that exits without calling stop() must not leave servers behind.
@@ -59,8 +39,8 @@ const exited = (child: ChildProcess) => child.exitCode !== null || child.signalC
  */
 export const startNatsServer = async (): Promise<RunningNatsServer> => {
   const storeDir = await mkdtemp(join(tmpdir(), 'nats-js-'));
-  const port = await freePort();
-  const child = spawn('nats-server', ['-js', '-a', HOST, '-p', String(port), '-sd', storeDir], {
+  // `-p -1`: the server picks a free port itself and logs it, so no port is reserved and then raced for.
+  const child = spawn('nats-server', ['-js', '-a', HOST, '-p', '-1', '-sd', storeDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -95,20 +75,25 @@ export const startNatsServer = async (): Promise<RunningNatsServer> => {
   };
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (!(await accepts(port))) {
-    const failure =
-      spawnError !== null
-        ? `could not start nats-server: ${(spawnError as Error).message}`
-        : exited(child)
-          ? `nats-server exited (${child.exitCode ?? child.signalCode}) before accepting connections: ${output}`
-          : Date.now() > deadline
-            ? `nats-server did not accept connections on ${HOST}:${port} within ${READY_TIMEOUT_MS} ms: ${output}`
-            : null;
-    if (failure !== null) {
-      await stop();
-      throw new Error(failure);
+  /** The port, once the server logs that it listens; a failure to start stops it and throws. */
+  const listening = async (): Promise<string> => {
+    for (;;) {
+      const port = LISTENING.exec(output)?.[1];
+      if (port !== undefined) return port;
+      const failure =
+        spawnError !== null
+          ? `could not start nats-server: ${(spawnError as Error).message}`
+          : exited(child)
+            ? `nats-server exited (${child.exitCode ?? child.signalCode}) before accepting connections: ${output}`
+            : Date.now() > deadline
+              ? `nats-server did not listen for clients on ${HOST} within ${READY_TIMEOUT_MS} ms: ${output}`
+              : null;
+      if (failure !== null) {
+        await stop();
+        throw new Error(failure);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { server: `${HOST}:${port}`, stop };
+  };
+  return { server: `${HOST}:${await listening()}`, stop };
 };
