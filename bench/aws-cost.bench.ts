@@ -70,60 +70,154 @@ const trafficBatches = (): ActivityEvent[][] => {
   );
 };
 
+/** Batches of 500 events where each user has one event: no counter write is shared. */
+const loneEventBatches = (): ActivityEvent[][] =>
+  Array.from({ length: BATCHES }, (_, b) =>
+    Array.from({ length: BATCH }, (_, i) => ({
+      eventId: `lone-${b}-${i}`,
+      userId: `lone-user-${b}-${i}`,
+      type: TYPES[i % TYPES.length]!,
+      occurredAt: new Date(DAY + i * 60_000).toISOString(),
+      quantity: 1 + (i % 9),
+      attributes: {},
+    })),
+  );
+
+/** Batches of 50 users with 10 events each, spread over 5 days and two types. */
+const busyUserBatches = (): ActivityEvent[][] => {
+  const random = seededRandom(7);
+  return Array.from({ length: BATCHES }, (_, b) =>
+    Array.from({ length: BATCH }, (_, i) => ({
+      eventId: `busy-${b}-${i}`,
+      userId: `busy-user-${b}-${i % 50}`,
+      type: TYPES[Math.floor(random() * 2)]!,
+      // The 5 days up to the day before the clock's: none of them in the future.
+      occurredAt: new Date(DAY - Math.floor(random() * 5) * 86_400_000 + i * 1_000).toISOString(),
+      quantity: Math.round(random() * 600) / 10 + 0.1,
+      attributes: {},
+    })),
+  );
+};
+
+let recordSequence = 0;
 const recordsOf = (events: readonly ActivityEvent[]): IncomingRecord[] =>
-  events.map((event, i) => ({
-    recordId: String(i).padStart(20, '0'),
+  events.map((event) => ({
+    recordId: String(++recordSequence).padStart(20, '0'),
     shard: 'shardId-000000000000',
     partitionKey: event.userId,
     data: encodeEnvelope(envelopeOf(event)),
     arrivedAt: clock.now(),
   }));
 
-const processingCost = async (endpoint: string): Promise<BenchFigure[]> => {
+/** Runs batches through the processor on a fresh table and reads what they cost. */
+const costOf = async (endpoint: string, table: string, batches: readonly ActivityEvent[][]) => {
   const { client, document } = createDynamoDbClients(emulatorConfig(endpoint));
-  await ensureTable(client, 'bench-store');
-  await ensureTable(client, 'bench-baseline');
+  await ensureTable(client, table);
   const meter = meterDynamoDb(client);
-  const store = createDynamoDbEventStore({ client: document, tableName: 'bench-store', clock });
-  const batches = trafficBatches();
+  const store = createDynamoDbEventStore({ client: document, tableName: table, clock });
   let stored = 0;
   for (const batch of batches) {
     const report = await processBatch(recordsOf(batch), { store, clock, metrics: silentMetrics });
     stored += report.stored;
   }
-  const subject = meter.read();
+  const reading = meter.read();
+  client.destroy();
+  return { ...reading, stored };
+};
 
-  // The baseline: each event as one plain item, written by a bare PutItem and read back by a
-  // strongly consistent GetItem, the least a store that keeps every event can do.
-  meter.reset();
-  const events = batches.flat();
+/** The least a store that keeps every event can do: one plain item per event, by a bare PutItem. */
+const bareCostOf = async (endpoint: string, events: readonly ActivityEvent[]) => {
+  const { client, document } = createDynamoDbClients(emulatorConfig(endpoint));
+  await ensureTable(client, 'bench-baseline');
+  const meter = meterDynamoDb(client);
   const bare = createBareEventLog(document, 'bench-baseline');
   for (const event of events) await bare.put(event);
-  const baselineWrites = meter.read();
+  const writes = meter.read();
   meter.reset();
   for (const event of events) await bare.get(event.userId, event.eventId);
-  const baselineReads = meter.read();
+  const reads = meter.read();
   client.destroy();
+  return { writeUnits: writes.writeUnits / events.length, readUnits: reads.readUnits / events.length };
+};
+
+const processingCost = async (endpoint: string): Promise<BenchFigure[]> => {
+  const traffic = trafficBatches();
+  const subject = await costOf(endpoint, 'bench-store', traffic);
+  const lone = await costOf(endpoint, 'bench-lone', loneEventBatches());
+  const busy = await costOf(endpoint, 'bench-busy', busyUserBatches());
+  const bare = await bareCostOf(endpoint, traffic.flat());
   const requests = Object.values(subject.requests).reduce((a, b) => a + b, 0);
   process.stdout.write(
-    `  (processing ${events.length} events, ${stored} stored: ${requests} requests ${JSON.stringify(subject.requests)})\n`,
+    `  (processing ${traffic.flat().length} events, ${subject.stored} stored: ${requests} requests ${JSON.stringify(subject.requests)})\n`,
   );
+  const writesPerEvent = (subjectText: string, cost: { writeUnits: number; stored: number }) => ({
+    subject: subjectText,
+    baseline: 'a bare PutItem per event',
+    subjectValue: cost.writeUnits / cost.stored,
+    baselineValue: bare.writeUnits,
+    unit: 'WCU/event',
+    goal: { max: 2 },
+  });
   return [
+    writesPerEvent(`DynamoDB store write units per stored event, batches of ${BATCH} over ${USERS} users`, subject),
+    writesPerEvent('the same, batches where each user has one event', lone),
+    writesPerEvent('the same, batches of 50 users with 10 events each over 5 days', busy),
     {
-      subject: `DynamoDB store write units per stored event, batches of ${BATCH} over ${USERS} users`,
-      baseline: 'a bare PutItem per event',
-      subjectValue: subject.writeUnits / stored,
-      baselineValue: baselineWrites.writeUnits / events.length,
-      unit: 'WCU/event',
-      goal: { max: 2.5 },
-    },
-    {
-      subject: 'DynamoDB store read units per stored event, same batches',
+      subject: 'DynamoDB store read units per stored event, batches over 1,000 users',
       baseline: 'a strongly consistent GetItem per event',
-      subjectValue: subject.readUnits / stored,
-      baselineValue: baselineReads.readUnits / events.length,
+      subjectValue: subject.readUnits / subject.stored,
+      baselineValue: bare.readUnits,
       unit: 'RCU/event',
       goal: { max: 2 },
+    },
+  ];
+};
+
+/**
+ * What a batch costs on user-days that already hold thousands of events against the same batch
+ * on empty days: a store that re-read the day to count it would pay for every earlier event.
+ */
+const bigDayCost = async (endpoint: string): Promise<BenchFigure[]> => {
+  const users = Array.from({ length: 5 }, (_, u) => u);
+  const dayOf = (userId: string, count: number, tag: string): ActivityEvent[] =>
+    Array.from({ length: count }, (_, i) => ({
+      eventId: `${tag}-${i}`,
+      userId,
+      type: 'track.played',
+      occurredAt: new Date(DAY + i * 10_000).toISOString(),
+      quantity: 1 + (i % 5),
+      attributes: {},
+    }));
+  const batch = (prefix: string) => users.flatMap((u) => dayOf(`${prefix}-${u}`, 50, 'batch'));
+  const { client, document } = createDynamoDbClients(emulatorConfig(endpoint));
+  await ensureTable(client, 'bench-big-day');
+  const store = createDynamoDbEventStore({ client: document, tableName: 'bench-big-day', clock });
+  // The full days are seeded through the processor, as the stream would have filled them.
+  for (const u of users) {
+    const seed = dayOf(`full-${u}`, 2_000, 'seed');
+    for (let i = 0; i < seed.length; i += BATCH) {
+      await processBatch(recordsOf(seed.slice(i, i + BATCH)), { store, clock, metrics: silentMetrics });
+    }
+  }
+  const meter = meterDynamoDb(client);
+  const units = async (events: readonly ActivityEvent[]) => {
+    meter.reset();
+    const report = await processBatch(recordsOf(events), { store, clock, metrics: silentMetrics });
+    if (report.stored !== events.length) throw new Error('the batch was not stored whole');
+    const reading = meter.read();
+    return reading.readUnits + reading.writeUnits;
+  };
+  const onEmpty = await units(batch('empty'));
+  const onFull = await units(batch('full'));
+  client.destroy();
+  return [
+    {
+      subject: 'capacity units (read + write) of a 250-event batch on 5 user-days holding 2,000 events each',
+      baseline: 'the same batch on 5 empty user-days',
+      subjectValue: onFull,
+      baselineValue: onEmpty,
+      unit: 'units',
+      goal: { max: 1 },
     },
   ];
 };
@@ -229,6 +323,7 @@ const suite: BenchSuite = {
     try {
       return [
         ...(await processingCost(dynamo.endpoint)),
+        ...(await bigDayCost(dynamo.endpoint)),
         ...(await yearQueryCost(dynamo.endpoint)),
         ...(await putRecordsCalls(kinesis.endpoint)),
       ];
