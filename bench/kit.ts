@@ -13,7 +13,7 @@ export interface BenchFigure {
   readonly baselineValue: number;
   /** The unit of both values, e.g. "ns/event", "items", "bytes". */
   readonly unit: string;
-  /** The goal for subject / baseline. */
+  /** The goal for subject / baseline; with neither bound, the figure is reported as it is. */
   readonly goal: { readonly max?: number; readonly min?: number };
 }
 

@@ -21,10 +21,23 @@ if (selection.kind !== 'run') {
 }
 const { files } = selection;
 
+// A figure with no goal is reported as it is: a peer's own figure beside the project's.
 const verdict = (ratio: number, goal: BenchFigure['goal']): string =>
-  (goal.max !== undefined && ratio > goal.max) || (goal.min !== undefined && ratio < goal.min)
-    ? 'MISS'
-    : 'ok';
+  goal.max === undefined && goal.min === undefined
+    ? 'reported'
+    : (goal.max !== undefined && ratio > goal.max) || (goal.min !== undefined && ratio < goal.min)
+      ? 'MISS'
+      : 'ok';
+const goalText = ({ min, max }: BenchFigure['goal']): string =>
+  min !== undefined && max !== undefined
+    ? min === max
+      ? `goal = ${min}`
+      : `goal ${min} to ${max}`
+    : max !== undefined
+      ? `goal <= ${max}`
+      : min !== undefined
+        ? `goal >= ${min}`
+        : 'no goal';
 
 const results: { suite: string; figures: (BenchFigure & { ratio: number; verdict: string })[] }[] = [];
 for (const file of files) {
@@ -32,13 +45,7 @@ for (const file of files) {
   process.stdout.write(`\n## ${suite.name}\n`);
   const figures = (await suite.run()).map((figure) => {
     const ratio = figure.subjectValue / figure.baselineValue;
-    const goal =
-      figure.goal.max !== undefined
-        ? `<= ${figure.goal.max}`
-        : figure.goal.min !== undefined
-          ? `>= ${figure.goal.min}`
-          : '';
-    const line = `${figure.subject}: ${figure.subjectValue.toFixed(2)} ${figure.unit} vs ${figure.baseline}: ${figure.baselineValue.toFixed(2)} ${figure.unit} -> ratio ${ratio.toFixed(2)} (goal ${goal}) ${verdict(ratio, figure.goal)}`;
+    const line = `${figure.subject}: ${figure.subjectValue.toFixed(2)} ${figure.unit} vs ${figure.baseline}: ${figure.baselineValue.toFixed(2)} ${figure.unit} -> ratio ${ratio.toFixed(2)} (${goalText(figure.goal)}) ${verdict(ratio, figure.goal)}`;
     process.stdout.write(`- ${line}\n`);
     return { ...figure, ratio, verdict: verdict(ratio, figure.goal) };
   });
