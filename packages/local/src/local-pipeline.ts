@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { createMemoryMetrics, type MemoryMetrics } from '@activity-history/adapters-memory';
 import {
@@ -14,8 +13,8 @@ import {
   createLogger,
   type HandlerPorts,
   type Handlers,
+  invokeAsEventSource,
   jsonResponse,
-  kinesisBatchEvent,
   type Logger,
   openApiDocument,
 } from '@activity-history/handlers';
@@ -195,12 +194,7 @@ export const startLocalPipeline = async (options: LocalPipelineOptions = {}): Pr
       checkpoints,
       deadLetters,
       // Lambda's side of the mapping: the batch as a Kinesis event, the failures it reports back.
-      invoke: async ({ shardId, records }) => {
-        const response = await handlers.process(kinesisBatchEvent(records, { ...origin, shardId }), {
-          awsRequestId: randomUUID(),
-        });
-        return { failed: (response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier) };
-      },
+      invoke: invokeAsEventSource(handlers.process, origin),
       clock,
       metrics,
       logger: logger.child({ stage: 'delivery' }),
