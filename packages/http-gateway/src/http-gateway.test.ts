@@ -1,7 +1,12 @@
 import { createLogger, type HttpHandler, jsonResponse } from '@activity-history/handlers';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiRoute } from './api-routes.js';
-import { type GatewayAuthorizer, type HttpGateway, startHttpGateway } from './http-gateway.js';
+import {
+  type GatewayAuthorizer,
+  type HttpGateway,
+  type HttpGatewayOptions,
+  startHttpGateway,
+} from './http-gateway.js';
 
 /** A function that answers with the claims and the domain it was given, to see what reached it. */
 const echo: HttpHandler = async (event) =>
@@ -12,6 +17,17 @@ const echo: HttpHandler = async (event) =>
 
 const functions = { ingest: echo, query: echo, diagnose: echo };
 const logger = createLogger({ level: 'silent' });
+
+const start = (authorize: GatewayAuthorizer, options: Partial<HttpGatewayOptions> = {}) =>
+  startHttpGateway({
+    functions,
+    authorize,
+    pages: new Map(),
+    host: '127.0.0.1',
+    port: 0,
+    logger,
+    ...options,
+  });
 
 describe('startHttpGateway', () => {
   let gateway: HttpGateway | null = null;
@@ -55,13 +71,8 @@ describe('startHttpGateway', () => {
     const authorize: GatewayAuthorizer = () => {
       throw new Error('pages and unknown routes must not reach the authorizer');
     };
-    gateway = await startHttpGateway({
-      functions,
-      authorize,
+    gateway = await start(authorize, {
       pages: new Map([['/livez', () => jsonResponse(200, { alive: true })]]),
-      host: '127.0.0.1',
-      port: 0,
-      logger,
     });
 
     expect((await fetch(`${gateway.url}/livez`)).status).toBe(200);
@@ -76,15 +87,7 @@ describe('startHttpGateway', () => {
       allowed: true,
       jwt: { claims: { sub: 'u-1' }, scopes: [] },
     });
-    gateway = await startHttpGateway({
-      functions,
-      authorize,
-      pages: new Map(),
-      host: '127.0.0.1',
-      port: 0,
-      logger,
-      selfAddressed: true,
-    });
+    gateway = await start(authorize, { selfAddressed: true });
 
     const response = await fetch(`${gateway.url}/users/u-1/activity`, {
       headers: { host: 'api.example.com' },
