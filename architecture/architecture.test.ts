@@ -5,7 +5,10 @@
  * - the delivery engine imports only core;
  * - adapters never reach up into the composition root, the infrastructure or the tools;
  * - the Lambda functions (handlers) ship without the memory adapters, the emulators, the delivery
- *   engine, local mode or the tools; local mode does not depend on the tools;
+ *   engine, the HTTP gateway, local mode, the runtime or the tools; local mode does not depend on
+ *   the tools or the runtime;
+ * - the HTTP gateway builds only on core and the handlers; the container runtime runs on the
+ *   PostgreSQL and NATS adapters, never on the AWS ones, the emulators, local mode or the tools;
  * - only adapters-aws and aws-emulators call the AWS SDK, and only tests import test support.
  * Tests themselves may reach further. The check lists the imports TypeScript itself sees (comments
  * and strings are not imports), so no extra tool is needed.
@@ -76,7 +79,21 @@ const reachesTesting = (file: string, specifier: string): boolean =>
     : /^@activity-history\/[^/]+\/testing(\/|$)/.test(specifier);
 
 /** What the Lambda functions may not depend on: they ship only the adapters they run on. */
-const NOT_IN_HANDLERS = ['adapters-memory', 'aws-emulators', 'delivery', 'local', 'cli'];
+const NOT_IN_HANDLERS = [
+  'adapters-memory',
+  'aws-emulators',
+  'delivery',
+  'http-gateway',
+  'local',
+  'runtime',
+  'cli',
+];
+
+/** What the HTTP gateway may build on: it presents the functions, whatever they run over. */
+const GATEWAY_BUILDS_ON = ['core', 'handlers'];
+
+/** What the container runtime may not depend on: it runs on PostgreSQL and NATS, not on AWS's stand-ins. */
+const NOT_IN_RUNTIME = ['adapters-aws', 'aws-emulators', 'local', 'cli', 'infra'];
 
 /** Why `file` (not test code) may not import `specifier`, outside core and delivery; `null` when it may. */
 const workspaceRule = (file: string, specifier: string): string | null => {
@@ -86,11 +103,19 @@ const workspaceRule = (file: string, specifier: string): string | null => {
   if (packageOf(specifier).startsWith('@aws-sdk/') && from !== 'adapters-aws' && from !== 'aws-emulators')
     return 'only adapters-aws and aws-emulators call the AWS SDK';
   if (from === to || to === null) return null;
-  if (from?.startsWith('adapters-') && ['handlers', 'infra', 'local', 'cli'].includes(to))
+  if (
+    from?.startsWith('adapters-') &&
+    ['handlers', 'http-gateway', 'runtime', 'infra', 'local', 'cli'].includes(to)
+  )
     return 'adapters do not depend on the composition root, the infrastructure or the tools';
   if (from === 'handlers' && NOT_IN_HANDLERS.includes(to))
     return `the Lambda functions do not depend on ${to}: only on core and the adapters they deploy with`;
   if (from === 'local' && to === 'cli') return 'local mode does not depend on the tools built on it';
+  if (from === 'local' && to === 'runtime') return 'local mode does not depend on the container runtime';
+  if (from === 'http-gateway' && !GATEWAY_BUILDS_ON.includes(to))
+    return `the HTTP gateway builds only on ${GATEWAY_BUILDS_ON.join(' and ')}`;
+  if (from === 'runtime' && NOT_IN_RUNTIME.includes(to))
+    return `the container runtime does not depend on ${to}: it runs on PostgreSQL and NATS`;
   return null;
 };
 
@@ -330,6 +355,36 @@ describe('checkImports across the workspace', () => {
       "import { startLocalPipeline } from '@activity-history/local';",
       'adapters do not depend',
     ],
+    [
+      'packages/handlers/src/create-handlers.ts',
+      "import { startHttpGateway } from '@activity-history/http-gateway';",
+      'do not depend on http-gateway',
+    ],
+    [
+      'packages/http-gateway/src/http-gateway.ts',
+      "import { createDeliveryEngine } from '@activity-history/delivery';",
+      'the HTTP gateway builds only on core and handlers',
+    ],
+    [
+      'packages/runtime/src/runtime.ts',
+      "import { createKinesisEventStream } from '@activity-history/adapters-aws';",
+      'the container runtime does not depend on adapters-aws',
+    ],
+    [
+      'packages/runtime/src/runtime.ts',
+      "import { startLocalPipeline } from '@activity-history/local';",
+      'the container runtime does not depend on local',
+    ],
+    [
+      'packages/local/src/local-pipeline.ts',
+      "import { startRuntime } from '@activity-history/runtime';",
+      'local mode does not depend on the container runtime',
+    ],
+    [
+      'packages/adapters-nats/src/jetstream-shard-source.ts',
+      "import { startRuntime } from '@activity-history/runtime';",
+      'adapters do not depend',
+    ],
     ['packages/delivery/src/delivery-engine.ts', "import type { Logger } from 'pino';", 'imports only core'],
     [
       'packages/delivery/src/delivery-engine.ts',
@@ -382,6 +437,15 @@ describe('checkImports across the workspace', () => {
       "import { createMemoryEventStore } from '@activity-history/adapters-memory';",
     ],
     ['packages/delivery/src/delivery-engine.ts', "import type { Clock } from '@activity-history/core';"],
+    [
+      'packages/local/src/local-pipeline.ts',
+      "import { startHttpGateway } from '@activity-history/http-gateway';",
+    ],
+    [
+      'packages/runtime/src/runtime.ts',
+      "import { jetStreamShardSource } from '@activity-history/adapters-nats';",
+    ],
+    ['packages/runtime/src/runtime.ts', "import { createDeliveryEngine } from '@activity-history/delivery';"],
   ])('allows in %s: %s', (file, source) => {
     expect(checkImports(file, source)).toEqual([]);
   });
@@ -417,6 +481,7 @@ describe('the architecture of the workspace', () => {
         'cli',
         'delivery',
         'handlers',
+        'http-gateway',
         'local',
       ]),
     );

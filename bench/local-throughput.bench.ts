@@ -15,42 +15,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKinesisEventStream, ensureStream } from '../packages/adapters-aws/src/index.js';
-import type { ActivityEvent, StreamEnvelope } from '../packages/core/src/index.js';
 import { createLogger } from '../packages/handlers/src/index.js';
 import { startLocalPipeline } from '../packages/local/src/index.js';
-import { type BenchSuite, median } from './kit.js';
+import type { BenchSuite } from './kit.js';
+import { countWindow, EVENTS_PER_ROUND, measureThroughput } from './throughput-rounds.js';
 
-const ROUNDS = 3;
-const USERS = 100;
-const PER_USER = 20;
-const BATCH = 500;
-const PARALLEL = 4;
 const RAW_STREAM = 'bench-raw-put-records';
-
-const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-
-const eventsOfRound = (round: number): ActivityEvent[] =>
-  Array.from({ length: USERS * PER_USER }, (_, i) => ({
-    eventId: `r${round}-${i}`,
-    userId: `bench-${i % USERS}`,
-    type: i % 3 === 0 ? 'page.read' : 'track.played',
-    occurredAt: `${yesterday}T12:00:00Z`,
-    quantity: 2,
-    attributes: {},
-  }));
-
-const batchesOf = <T>(items: readonly T[]): T[][] =>
-  Array.from({ length: Math.ceil(items.length / BATCH) }, (_, i) => items.slice(i * BATCH, (i + 1) * BATCH));
-
-const inParallel = async <T>(items: readonly T[], work: (item: T) => Promise<void>) => {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: PARALLEL }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-};
 
 const suite: BenchSuite = {
   name: 'local mode throughput (emulators backend)',
@@ -67,68 +37,31 @@ const suite: BenchSuite = {
       const kinesis = pipeline.backend.aws!.kinesis;
       await ensureStream(kinesis, RAW_STREAM, { shardCount: 2 });
       const raw = createKinesisEventStream({ client: kinesis, streamName: RAW_STREAM });
-      const window = new URLSearchParams({ from: day(-2), to: day(1) });
-
-      const countOf = async (userId: string): Promise<number> => {
-        const response = await fetch(`${pipeline.url}/users/${userId}/activity?${window}`);
-        return ((await response.json()) as { totals: { count: number } }).totals.count;
-      };
-
-      const putRecordsRate = async (round: number): Promise<number> => {
-        const envelopes: StreamEnvelope[] = eventsOfRound(round).map((event) => ({
-          v: 1,
-          event,
-          correlationId: `bench-${round}`,
-          receivedAt: new Date().toISOString(),
-        }));
-        const started = performance.now();
-        await inParallel(batchesOf(envelopes), async (batch) => {
-          const outcomes = await raw.publish(batch);
-          if (outcomes.some((o) => !o.written)) throw new Error('kinesalite refused records');
-        });
-        return envelopes.length / ((performance.now() - started) / 1000);
-      };
-
-      const pipelineRate = async (round: number): Promise<number> => {
-        const events = eventsOfRound(round);
-        const expected = (round + 1) * PER_USER;
-        const started = performance.now();
-        await inParallel(batchesOf(events), async (batch) => {
+      const window = countWindow();
+      const { subject, baseline } = await measureThroughput({
+        async post(events) {
           const response = await fetch(`${pipeline.url}/activities`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ events: batch }),
+            body: JSON.stringify({ events }),
           });
           if (response.status !== 202) throw new Error(`POST answered ${response.status}`);
-        });
-        // One user at a time: polling every user at once would spend more of the shared CPU on
-        // queries than the pipeline spends on the events, and slow down what it measures.
-        for (let u = 0; u < USERS; u++) {
-          while ((await countOf(`bench-${u}`)) < expected) {
-            await new Promise((resolve) => setTimeout(resolve, 50));
-          }
-        }
-        return events.length / ((performance.now() - started) / 1000);
-      };
-
-      const subject: number[] = [];
-      const baseline: number[] = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        baseline.push(await putRecordsRate(round));
-        subject.push(await pipelineRate(round));
-      }
-      const counts = await Promise.all(Array.from({ length: USERS }, (_, u) => countOf(`bench-${u}`)));
-      if (counts.some((count) => count !== ROUNDS * PER_USER)) {
-        throw new Error(
-          `counts are not exact: ${counts.filter((c) => c !== ROUNDS * PER_USER).length} users differ`,
-        );
-      }
+        },
+        async countOf(userId) {
+          const response = await fetch(`${pipeline.url}/users/${userId}/activity?${window}`);
+          return ((await response.json()) as { totals: { count: number } }).totals.count;
+        },
+        async publishRaw(envelopes) {
+          const outcomes = await raw.publish(envelopes);
+          if (outcomes.some((o) => !o.written)) throw new Error('kinesalite refused records');
+        },
+      });
       return [
         {
-          subject: `HTTP POST (500/request) until visible via GET, ${USERS * PER_USER} events/round, counts exact`,
+          subject: `HTTP POST (500/request) until visible via GET, ${EVENTS_PER_ROUND} events/round, counts exact`,
           baseline: 'raw PutRecords (500/call) on the same kinesalite',
-          subjectValue: median(subject),
-          baselineValue: median(baseline),
+          subjectValue: subject,
+          baselineValue: baseline,
           unit: 'events/s',
           goal: { min: 0.5 },
         },

@@ -49,6 +49,7 @@ export type {
   ShardCheckpoints,
 } from './delivery-ports.js';
 export { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from './delivery-settings.js';
+export { deliverySettingsFromEnv } from './delivery-settings-env.js';
 export {
   createMemoryCheckpoints,
   createMemoryDeadLetters,

@@ -4,7 +4,12 @@ export { ConfigurationError } from './errors.js';
 export { createDiagnoseHandler, type DiagnoseHandlerDependencies } from './handlers/diagnose-handler.js';
 export { httpHistoryApi } from './handlers/http-history-api.js';
 export { createIngestHandler, type IngestHandlerDependencies } from './handlers/ingest-handler.js';
-export { type BatchOrigin, incomingRecords, kinesisBatchEvent } from './handlers/kinesis-records.js';
+export {
+  type BatchOrigin,
+  incomingRecords,
+  invokeAsEventSource,
+  kinesisBatchEvent,
+} from './handlers/kinesis-records.js';
 export {
   createProcessHandler,
   type ProcessHandler,
@@ -13,6 +18,7 @@ export {
 export { createQueryHandler, type QueryHandlerDependencies } from './handlers/query-handler.js';
 export {
   callerOf,
+  callerOfJwt,
   type HttpApiEvent,
   type HttpRequest,
   MAX_BODY_BYTES,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { MemoryMetrics } from '@activity-history/adapters-memory';
 import { type HttpResponse, jsonResponse, requestedWindowMs } from '@activity-history/handlers';
-import type { LocalPage } from './local-server.js';
+import type { GatewayPage as LocalPage } from '@activity-history/http-gateway';
 
 /** What the dashboard needs. */
 export interface DashboardOptions {

@@ -1,5 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { ADMIN_SCOPE, INGEST_SCOPE } from '@activity-history/core';
+import { errorResponse } from '@activity-history/handlers';
+import type { GatewayAuthorizer, GatewayClaims } from '@activity-history/http-gateway';
 
 /** The header naming the subject local mode puts in the claims (default `local`). */
 export const SUBJECT_HEADER = 'x-activity-subject';
@@ -8,15 +10,9 @@ export const SCOPES_HEADER = 'x-activity-scopes';
 /** The subject of a request that names none. */
 export const LOCAL_SUBJECT = 'local';
 
-/** JWT claims as API Gateway's JWT authorizer passes them to a function. */
-export interface LocalClaims {
-  readonly claims: Readonly<Record<string, string>>;
-  readonly scopes: readonly string[];
-}
-
 /** What the local authorizer decided about one request. */
-export type Authorization =
-  | { readonly allowed: true; readonly jwt: LocalClaims }
+export type LocalAuthorization =
+  | { readonly allowed: true; readonly jwt: GatewayClaims }
   | { readonly allowed: false };
 
 const sameSecret = (given: string, expected: string): boolean => {
@@ -39,7 +35,7 @@ const sameSecret = (given: string, expected: string): boolean => {
  */
 export const localAuthorizer =
   (token: string | null) =>
-  (headers: ReadonlyMap<string, string>): Authorization => {
+  (headers: ReadonlyMap<string, string>): LocalAuthorization => {
     if (token !== null) {
       const match = /^Bearer\s+(.+)$/i.exec(headers.get('authorization')?.trim() ?? '');
       if (match === null || !sameSecret(match[1]!, token)) return { allowed: false };
@@ -56,3 +52,27 @@ export const localAuthorizer =
       },
     };
   };
+
+/**
+ * Local mode's authorizer as the gateway's hook: {@link localAuthorizer} with the `token`, except on
+ * the routes local mode leaves open (`/health`, for the dashboard), which need none; a refusal is
+ * a 401 saying which token to send.
+ *
+ * @example
+ * ```ts
+ * await startHttpGateway({ functions, authorize: localGatewayAuthorizer(null), pages, host, port, logger });
+ * ```
+ */
+export const localGatewayAuthorizer = (token: string | null): GatewayAuthorizer => {
+  const checked = localAuthorizer(token);
+  const open = localAuthorizer(null);
+  return (route, headers) => {
+    const authorization = (route.open ? open : checked)(headers);
+    return authorization.allowed
+      ? authorization
+      : {
+          allowed: false,
+          response: errorResponse(401, 'unauthorized', 'send Authorization: Bearer <ACTIVITY_LOCAL_TOKEN>'),
+        };
+  };
+};

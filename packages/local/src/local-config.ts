@@ -1,5 +1,5 @@
 import { err, ok, type Result } from '@activity-history/core';
-import type { DeliverySettings } from '@activity-history/delivery';
+import { deliverySettingsFromEnv } from '@activity-history/delivery';
 import type { LocalPipelineOptions } from './local-pipeline.js';
 
 /** The process environment, as local mode reads it. */
@@ -10,21 +10,6 @@ interface IntegerSetting {
   readonly min: number;
   readonly max: number;
 }
-
-/** The delivery engine's settings and the variables that set them (docs/local-mode.md lists them). */
-const POLLER_INTEGERS: Readonly<
-  Record<Exclude<keyof DeliverySettings, 'bisectBatchOnFunctionError'>, IntegerSetting>
-> = {
-  batchSize: { name: 'ACTIVITY_POLLER_BATCH_SIZE', min: 1, max: 10_000 },
-  batchingWindowMs: { name: 'ACTIVITY_POLLER_BATCHING_WINDOW_MS', min: 0, max: 300_000 },
-  maximumRetryAttempts: { name: 'ACTIVITY_POLLER_MAX_RETRY_ATTEMPTS', min: -1, max: 10_000 },
-  maximumRecordAgeMs: { name: 'ACTIVITY_POLLER_MAX_RECORD_AGE_MS', min: -1, max: 604_800_000 },
-  retryBackoffInitialMs: { name: 'ACTIVITY_POLLER_RETRY_BACKOFF_MS', min: 1, max: 3_600_000 },
-  retryBackoffMaxMs: { name: 'ACTIVITY_POLLER_RETRY_BACKOFF_MAX_MS', min: 1, max: 3_600_000 },
-  pollIntervalMs: { name: 'ACTIVITY_POLLER_INTERVAL_MS', min: 1, max: 60_000 },
-  readAheadRecords: { name: 'ACTIVITY_POLLER_READ_AHEAD', min: 1, max: 10_000 },
-  metricsIntervalMs: { name: 'ACTIVITY_POLLER_METRICS_INTERVAL_MS', min: 100, max: 60_000 },
-};
 
 /**
  * Reads local mode's configuration from the environment: `PORT`, `ACTIVITY_BACKEND`,
@@ -59,16 +44,8 @@ export const localOptionsFromEnv = (env: Environment): Result<LocalPipelineOptio
   if (backend !== undefined && backend !== 'emulators' && backend !== 'memory') {
     errors.push(`ACTIVITY_BACKEND must be emulators or memory, not ${JSON.stringify(backend)}`);
   }
-  const bisect = set('ACTIVITY_POLLER_BISECT');
-  if (bisect !== undefined && bisect !== 'true' && bisect !== 'false') {
-    errors.push(`ACTIVITY_POLLER_BISECT must be true or false, not ${JSON.stringify(bisect)}`);
-  }
-  const delivery: Partial<Record<keyof DeliverySettings, number | boolean>> = {};
-  for (const [key, setting] of Object.entries(POLLER_INTEGERS)) {
-    const value = integer(setting);
-    if (value !== undefined) delivery[key as keyof DeliverySettings] = value;
-  }
-  if (bisect !== undefined) delivery.bisectBatchOnFunctionError = bisect === 'true';
+  const delivery = deliverySettingsFromEnv(env);
+  if (!delivery.ok) errors.push(...delivery.error);
   const port = integer({ name: 'PORT', min: 0, max: 65_535 });
   const shardCount = integer({ name: 'ACTIVITY_STREAM_SHARDS', min: 1, max: 64 });
   const dataDir = set('ACTIVITY_DATA_DIR');
@@ -83,7 +60,7 @@ export const localOptionsFromEnv = (env: Environment): Result<LocalPipelineOptio
     ...(tableName === undefined ? {} : { tableName }),
     ...(streamName === undefined ? {} : { streamName }),
     token: set('ACTIVITY_LOCAL_TOKEN') ?? null,
-    delivery: delivery as Partial<DeliverySettings>,
+    delivery: delivery.ok ? delivery.value : {},
     env,
   });
 };

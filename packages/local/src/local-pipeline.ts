@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { createMemoryMetrics, type MemoryMetrics } from '@activity-history/adapters-memory';
 import {
@@ -14,19 +13,22 @@ import {
   createLogger,
   type HandlerPorts,
   type Handlers,
+  invokeAsEventSource,
   jsonResponse,
-  kinesisBatchEvent,
   type Logger,
   openApiDocument,
 } from '@activity-history/handlers';
+import { type GatewayPage, startHttpGateway } from '@activity-history/http-gateway';
 import { awsBackend } from './aws-backend.js';
 import { openCheckpoints } from './checkpoint-store.js';
 import { dashboardPages } from './dashboard-pages.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { type DeadLetterStore, openDeadLetters } from './dead-letter-store.js';
-
+import { localGatewayAuthorizer } from './local-authorizer.js';
 import { type BackendKind, type LocalBackend, memoryBackend } from './local-backends.js';
-import { type LocalPage, startLocalServer } from './local-server.js';
+
+/** A page local mode serves beside the API: the dashboard, the OpenAPI document. */
+export type LocalPage = GatewayPage;
 
 /**
  * The thresholds local mode judges its own health with: core's defaults (written for AWS), but a
@@ -192,12 +194,7 @@ export const startLocalPipeline = async (options: LocalPipelineOptions = {}): Pr
       checkpoints,
       deadLetters,
       // Lambda's side of the mapping: the batch as a Kinesis event, the failures it reports back.
-      invoke: async ({ shardId, records }) => {
-        const response = await handlers.process(kinesisBatchEvent(records, { ...origin, shardId }), {
-          awsRequestId: randomUUID(),
-        });
-        return { failed: (response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier) };
-      },
+      invoke: invokeAsEventSource(handlers.process, origin),
       clock,
       metrics,
       logger: logger.child({ stage: 'delivery' }),
@@ -212,9 +209,9 @@ export const startLocalPipeline = async (options: LocalPipelineOptions = {}): Pr
       ['/openapi.json', () => jsonResponse(200, openApiDocument)],
       ...(options.pages ?? []),
     ]);
-    const server = await startLocalServer({
+    const server = await startHttpGateway({
       functions: handlers,
-      token,
+      authorize: localGatewayAuthorizer(token),
       pages,
       host: '127.0.0.1',
       port: options.port ?? 3000,

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingRecord } from '@activity-history/core';
 import type { KinesisStreamEvent } from 'aws-lambda';
+import type { ProcessHandler } from './process-handler.js';
 
 /**
  * Kinesis records as Lambda delivers them, read into core's records: `data` is base64 (decoded
@@ -60,3 +62,27 @@ export const kinesisBatchEvent = (
     eventSourceARN: origin.streamArn,
   })),
 });
+
+/**
+ * The process function as an in-process stream consumer calls it, the way Lambda's event source
+ * mapping does: each batch of one shard as a Kinesis event (with a fresh request id), the
+ * `batchItemFailures` it answers as the identifiers of the failed records. Local mode and the
+ * container runtime hand it to the delivery engine.
+ *
+ * @example
+ * ```ts
+ * const invoke = invokeAsEventSource(handlers.process, { streamArn, region: 'us-east-1' });
+ * await invoke({ shardId: 'shardId-000000000000', records }); // { failed: [] }
+ * ```
+ */
+export const invokeAsEventSource =
+  (process: ProcessHandler, origin: Omit<BatchOrigin, 'shardId'>) =>
+  async (batch: {
+    readonly shardId: string;
+    readonly records: readonly IncomingRecord[];
+  }): Promise<{ readonly failed: readonly string[] }> => {
+    const response = await process(kinesisBatchEvent(batch.records, { ...origin, shardId: batch.shardId }), {
+      awsRequestId: randomUUID(),
+    });
+    return { failed: (response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier) };
+  };

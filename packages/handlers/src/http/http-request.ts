@@ -68,6 +68,26 @@ const scopesOf = (claims: Fields, jwtScopes: unknown): Set<string> => {
 };
 
 /**
+ * The caller named by a JWT authorizer's output (`{ claims, scopes }`, as API Gateway puts it in
+ * `requestContext.authorizer.jwt`): the `sub` claim is the subject, the scopes come from `scope`,
+ * `scp` and `scopes`. `null` when it names neither a subject nor a scope. An authorizer of another
+ * runtime decides with this what the functions will make of its claims.
+ *
+ * @example
+ * ```ts
+ * callerOfJwt({ claims: { sub: 'u-1', scope: 'activity/ingest' } }); // { subject: 'u-1', scopes: Set { 'activity/ingest' } }
+ * ```
+ */
+export const callerOfJwt = (jwt: unknown): Caller | null => {
+  const fields = fieldsOf(jwt);
+  const claims = fieldsOf(fields.claims);
+  const sub = claims.sub;
+  const subject = typeof sub === 'string' && sub !== '' ? sub : typeof sub === 'number' ? String(sub) : null;
+  const scopes = scopesOf(claims, fields.scopes);
+  return subject === null && scopes.size === 0 ? null : { subject, scopes };
+};
+
+/**
  * The caller as the authorizer established it, or `null` when the event carries no claims naming
  * a subject or a scope: handlers fail closed on `null`.
  *
@@ -76,14 +96,8 @@ const scopesOf = (claims: Fields, jwtScopes: unknown): Set<string> => {
  * callerOf(event); // { subject: 'u-1', scopes: Set { 'activity/ingest' } }
  * ```
  */
-export const callerOf = (event: unknown): Caller | null => {
-  const jwt = fieldsOf(fieldsOf(fieldsOf(fieldsOf(event).requestContext).authorizer).jwt);
-  const claims = fieldsOf(jwt.claims);
-  const sub = claims.sub;
-  const subject = typeof sub === 'string' && sub !== '' ? sub : typeof sub === 'number' ? String(sub) : null;
-  const scopes = scopesOf(claims, jwt.scopes);
-  return subject === null && scopes.size === 0 ? null : { subject, scopes };
-};
+export const callerOf = (event: unknown): Caller | null =>
+  callerOfJwt(fieldsOf(fieldsOf(fieldsOf(event).requestContext).authorizer).jwt);
 
 /** The API's base URL from the event: see {@link HttpRequest.origin}. */
 const originOf = (headers: ReadonlyMap<string, string>, context: Fields): string | null => {

@@ -2,14 +2,8 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import type { HttpHandler, Logger } from '@activity-history/handlers';
 import { errorResponse, type HttpResponse, methodNotAllowed } from '@activity-history/handlers';
-import {
-  type ApiFunction,
-  apiPathMethods,
-  gatewayRequestId,
-  httpApiEventOf,
-  matchApiRoute,
-} from './api-gateway-event.js';
-import { localAuthorizer } from './local-authorizer.js';
+import { type ApiFunction, type ApiRoute, apiPathMethods, matchApiRoute } from './api-routes.js';
+import { type GatewayClaims, gatewayRequestId, httpApiEventOf } from './http-api-event.js';
 
 /**
  * API Gateway's own limit on a request's payload (10 MB): a larger body is refused at the edge,
@@ -18,34 +12,58 @@ import { localAuthorizer } from './local-authorizer.js';
 export const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /**
- * A page local mode serves beside the API (`GET` only): the dashboard, the OpenAPI document. It
- * gets the request's headers to choose a representation (`Accept`).
+ * A page served beside the API (`GET` only, without the authorizer): a dashboard, the OpenAPI
+ * document, metrics, probes. It gets the request's headers to choose a representation (`Accept`).
  */
-export type LocalPage = (url: URL, headers: IncomingHttpHeaders) => HttpResponse | Promise<HttpResponse>;
+export type GatewayPage = (url: URL, headers: IncomingHttpHeaders) => HttpResponse | Promise<HttpResponse>;
 
-/** What the local server needs. */
-export interface LocalServerOptions {
+/**
+ * What the authorizer decided about one request: the claims the route's function gets, or the
+ * response that refuses it (401 for no valid token, 403 for a token without the route's scopes).
+ */
+export type Authorization =
+  | { readonly allowed: true; readonly jwt: GatewayClaims }
+  | { readonly allowed: false; readonly response: HttpResponse };
+
+/**
+ * The gateway's authorizer: API Gateway's JWT authorizer in the runtime, local mode's token check
+ * in local mode. Gets the route (its scopes) and the request's headers, names in lower case.
+ */
+export type GatewayAuthorizer = (
+  route: ApiRoute,
+  headers: ReadonlyMap<string, string>,
+) => Authorization | Promise<Authorization>;
+
+/** What the gateway needs. */
+export interface HttpGatewayOptions {
   readonly functions: Readonly<Record<ApiFunction, HttpHandler>>;
-  /** The bearer token requests must carry, or `null` for no token check. */
-  readonly token: string | null;
+  readonly authorize: GatewayAuthorizer;
   /** Pages by path, answered without the authorizer. */
-  readonly pages: ReadonlyMap<string, LocalPage>;
+  readonly pages: ReadonlyMap<string, GatewayPage>;
   readonly host: string;
   /** `0` picks a free port. */
   readonly port: number;
   readonly logger: Logger;
   readonly maxBodyBytes?: number;
+  /**
+   * Whether the functions see the gateway's own address (`127.0.0.1:<port>`) as the API's domain
+   * instead of the request's `Host`: the diagnosis then asks the API over loopback, as a container
+   * behind an ingress cannot rely on reaching its public name, nor know its scheme. Default false.
+   */
+  readonly selfAddressed?: boolean;
 }
 
-/** The running server. */
-export interface LocalServer {
-  /** `http://127.0.0.1:<port>` */
+/** The running gateway. */
+export interface HttpGateway {
+  /** `http://<host>:<port>` */
   readonly url: string;
+  /** The port it listens on (the one picked, for port `0`). */
+  readonly port: number;
   /** Stops taking requests, lets those in flight finish, then resolves. */
   close(): Promise<void>;
 }
 
-const send = (res: ServerResponse, response: HttpResponse, requestId: string, close = false): void => {
+const send = (res: ServerResponse, response: HttpResponse, requestId: string, close: boolean): void => {
   const body = Buffer.from(response.body, 'utf8');
   res.writeHead(response.statusCode, {
     ...response.headers,
@@ -79,22 +97,26 @@ const tooLarge = (limit: number): HttpResponse =>
 
 /**
  * Serves the HTTP API the way API Gateway's HTTP API would in front of the functions: each request
- * becomes a payload-2.0 event for the function of its route, authorized by the local authorizer,
+ * becomes a payload-2.0 event for the function of its route, authorized by the given authorizer,
  * and the function's result becomes the response (status, headers, body). Unknown paths answer 404
  * with the contract's error body, a known path asked with another method 405 with `Allow` (as the
  * deployed API's catch-all routes make the functions answer); bodies over the gateway's limit, 413.
  *
  * @example
  * ```ts
- * const server = await startLocalServer({ functions: handlers, token: null, pages, host: '127.0.0.1', port: 3000, logger });
- * await server.close();
+ * const gateway = await startHttpGateway({ functions: handlers, authorize, pages, host: '127.0.0.1', port: 3000, logger });
+ * await gateway.close();
  * ```
  */
-export const startLocalServer = async (options: LocalServerOptions): Promise<LocalServer> => {
+export const startHttpGateway = async (options: HttpGatewayOptions): Promise<HttpGateway> => {
   const limit = options.maxBodyBytes ?? GATEWAY_MAX_BODY_BYTES;
-  const authorize = localAuthorizer(options.token);
-  const openAuthorize = localAuthorizer(null);
   const log = options.logger.child({ stage: 'gateway' });
+  let port = 0;
+  // Once closing, every response closes its connection: a keep-alive client would otherwise hold
+  // the server open after its request in flight was answered.
+  let closing = false;
+  const reply = (res: ServerResponse, response: HttpResponse, requestId: string, close = false) =>
+    send(res, response, requestId, close || closing);
 
   const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = gatewayRequestId();
@@ -103,14 +125,14 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
     const page = method === 'GET' ? options.pages.get(url.pathname) : undefined;
     if (page !== undefined) {
       req.resume();
-      send(res, await page(url, req.headers), requestId);
+      reply(res, await page(url, req.headers), requestId);
       return;
     }
     const route = matchApiRoute(method, url.pathname);
     if (route === null) {
       req.resume();
       const allow = options.pages.has(url.pathname) ? ['GET'] : apiPathMethods(url.pathname);
-      send(
+      reply(
         res,
         allow.length > 0
           ? methodNotAllowed(method, url.pathname, allow)
@@ -120,13 +142,13 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
       return;
     }
     if (Number(req.headers['content-length'] ?? 0) > limit) {
-      send(res, tooLarge(limit), requestId, true);
+      reply(res, tooLarge(limit), requestId, true);
       req.destroy();
       return;
     }
     const body = await readBody(req, limit);
     if (body === null) {
-      send(res, tooLarge(limit), requestId, true);
+      reply(res, tooLarge(limit), requestId, true);
       req.destroy();
       return;
     }
@@ -135,13 +157,9 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
         typeof value === 'string' ? [[name, value] as const] : [],
       ),
     );
-    const authorization = (route.open ? openAuthorize : authorize)(headers);
+    const authorization = await options.authorize(route, headers);
     if (!authorization.allowed) {
-      send(
-        res,
-        errorResponse(401, 'unauthorized', 'send Authorization: Bearer <ACTIVITY_LOCAL_TOKEN>'),
-        requestId,
-      );
+      reply(res, authorization.response, requestId);
       return;
     }
     const event = httpApiEventOf(
@@ -154,9 +172,13 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
       },
       route,
       authorization.jwt,
-      { requestId, now: Date.now(), host: req.headers.host ?? options.host },
+      {
+        requestId,
+        now: Date.now(),
+        host: options.selfAddressed === true ? `127.0.0.1:${port}` : (req.headers.host ?? options.host),
+      },
     );
-    send(res, await options.functions[route.target](event, { awsRequestId: gatewayRequestId() }), requestId);
+    reply(res, await options.functions[route.target](event, { awsRequestId: gatewayRequestId() }), requestId);
   };
 
   const server = createServer((req, res) => {
@@ -164,7 +186,7 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
       // The functions turn their own faults into responses; reaching here is a bug of the server.
       log.error({ err: error instanceof Error ? error.message : String(error) }, 'the request failed');
       if (!res.headersSent) {
-        send(res, errorResponse(500, 'internal_error', 'the local gateway failed; see its log'), 'local');
+        reply(res, errorResponse(500, 'internal_error', 'the gateway failed; see its log'), 'local');
       } else res.destroy();
     });
   });
@@ -175,11 +197,13 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://${options.host}:${port}`,
+    port,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        closing = true;
         server.close((error) => (error === undefined ? resolve() : reject(error)));
         server.closeIdleConnections();
       }),
