@@ -138,22 +138,14 @@ export const postgresBackend = async (options: PostgresBackendOptions): Promise<
     for (const stop of [...stops].reverse()) await stop();
   };
   try {
-    // Side by side: PGlite's first start (about 2 s) is most of the start-up time.
-    const [opened, postgresOpened] = await Promise.allSettled([
-      openNats(options, stops).then(async (nats) => ({
-        nats,
-        stream: await ensureJetStream(await jetstreamManager(nats.connection), {
-          name: streamName,
-          subjects: [`${streamName}.*`],
-          duplicateWindowMs: DUPLICATE_WINDOW_MS,
-        }),
-      })),
-      openStore(options, stops),
-    ]);
-    if (opened.status === 'rejected') throw opened.reason;
-    if (postgresOpened.status === 'rejected') throw postgresOpened.reason;
-    const { nats, stream } = opened.value;
-    const postgres = postgresOpened.value;
+    // The stream first: without one, start-up stops at once instead of after PGlite's first start.
+    const nats = await openNats(options, stops);
+    const stream = await ensureJetStream(await jetstreamManager(nats.connection), {
+      name: streamName,
+      subjects: [`${streamName}.*`],
+      duplicateWindowMs: DUPLICATE_WINDOW_MS,
+    });
+    const postgres = await openStore(options, stops);
     const client = jetstream(nats.connection);
     const subjectOf = (partitionKey: string) =>
       partitionSubject(streamName, partitionOf(partitionKey, partitions));
