@@ -159,7 +159,10 @@ const processingCost = async (endpoint: string): Promise<BenchFigure[]> => {
     goal: { max: 2 },
   });
   return [
-    writesPerEvent(`DynamoDB store write units per stored event, batches of ${BATCH} over ${USERS} users`, subject),
+    writesPerEvent(
+      `DynamoDB store write units per stored event, batches of ${BATCH} over ${USERS} users`,
+      subject,
+    ),
     writesPerEvent('the same, batches where each user has one event', lone),
     writesPerEvent('the same, batches of 50 users with 10 events each over 5 days', busy),
     {

@@ -163,7 +163,8 @@ const suite: BenchSuite = {
           goal: { max: 120 / bareCpuUsPerEvent },
         },
         {
-          subject: 'process bundle peak RSS through one 10,000-record (about 6 MB) batch, Node default heap flags',
+          subject:
+            'process bundle peak RSS through one 10,000-record (about 6 MB) batch, Node default heap flags',
           baseline: 'the same process (plain Node) before the batch, bundle loaded',
           subjectValue: rssPeakMb,
           baselineValue: rssBeforeMb,

@@ -21,5 +21,11 @@ export {
 } from './jetstream-event-stream.js';
 export { type JetStreamShardSourceOptions, jetStreamShardSource } from './jetstream-shard-source.js';
 export { messageIdOf } from './message-id.js';
+export {
+  NatsServerNotFoundError,
+  type NatsServerOptions,
+  type RunningNatsServer,
+  startNatsServer,
+} from './nats-server.js';
 export { partitionOf, partitionSubject, partitionSubjects, USER_ID_HEADER } from './partitions.js';
 export { ensureJetStream, type JetStreamDefinition } from './provisioning.js';

@@ -24,6 +24,20 @@ describe('the fault drills', () => {
     ]);
   });
 
+  it('run on the postgres backend but for those whose fault is a switch of the memory adapters', () => {
+    expect(DRILLS.filter((d) => d.memoryOnly !== null).map((d) => d.name)).toEqual([
+      'stream-refusal',
+      'store-throttling',
+      'counter-drift',
+    ]);
+  });
+
+  it('refuses to run a memory-only drill on another backend, saying why', async () => {
+    await expect(runDrill(drill('store-throttling'), { backend: 'postgres' })).rejects.toThrow(
+      /runs on the memory backend only: .*throttling switch/,
+    );
+  });
+
   /** What the suspect check's answer must say, drill by drill. */
   const SAYS: Record<string, RegExp> = {
     'stream-refusal': /\d+ events refused by the stream after retries/,
@@ -40,11 +54,15 @@ describe('the fault drills', () => {
 
   // Each drill runs a pipeline of its own for about 5 s: the fault must show within the 5 s window
   // and clear once it leaves it.
-  for (const { name } of DRILLS) {
-    it(`${name}: the diagnosis names the suspect, /health shows the stage, and totals come back exact`, {
-      timeout: 45_000,
+  const runs = DRILLS.flatMap(({ name, memoryOnly }) => [
+    { name, backend: 'memory' as const },
+    ...(memoryOnly === null ? [{ name, backend: 'postgres' as const }] : []),
+  ]);
+  for (const { name, backend } of runs) {
+    it(`${name} on ${backend}: the diagnosis names the suspect, /health shows the stage, and totals come back exact`, {
+      timeout: 60_000,
     }, async () => {
-      const result = await runDrill(drill(name));
+      const result = await runDrill(drill(name), { backend });
 
       expect(result.observed.suspect).toBe(result.drill.suspect);
       expect(result.observed.summary).toMatch(SAYS[name]!);

@@ -87,6 +87,8 @@ export const awsBackend = async (options: AwsBackendOptions): Promise<LocalBacke
       persistent: true,
       memory: null,
       aws: { kinesis },
+      appendRaw: null,
+      shardOf: null,
       async close() {
         kinesis.destroy();
         dynamodb.document.destroy();

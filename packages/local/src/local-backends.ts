@@ -9,7 +9,7 @@ import {
 import type { Clock, EventStore, EventStream, ShardSource } from '@activity-history/core';
 
 /** The backends local mode can run on. */
-export type BackendKind = 'emulators' | 'memory';
+export type BackendKind = 'emulators' | 'memory' | 'postgres';
 
 /** The store and stream local mode runs on, and how to read the stream as Lambda would. */
 export interface LocalBackend {
@@ -28,6 +28,17 @@ export interface LocalBackend {
   readonly memory: { readonly store: MemoryEventStore; readonly stream: MemoryEventStream } | null;
   /** The Kinesis client, on the emulators and endpoints backends only: for producers writing directly. */
   readonly aws: { readonly kinesis: ReturnType<typeof createKinesisClient> } | null;
+  /**
+   * Writes one record straight to the stream, past the API's validation, as a producer with a client
+   * of its own would (poison for drills and tests: not JSON, or not an event). `null` over Kinesis,
+   * where such a producer uses {@link aws}'s client and `PutRecords`.
+   */
+  readonly appendRaw: ((partitionKey: string, data: Uint8Array) => Promise<void>) | null;
+  /**
+   * The shard a partition key's records go to, for drills that hold one shard; `null` over Kinesis,
+   * where it depends on hash key ranges local mode does not read.
+   */
+  readonly shardOf: ((partitionKey: string) => string) | null;
   close(): Promise<void>;
 }
 
@@ -60,6 +71,10 @@ export const memoryBackend = (options: {
     persistent: false,
     memory: { store, stream },
     aws: null,
+    appendRaw: async (partitionKey, data) => {
+      stream.appendRaw(partitionKey, data);
+    },
+    shardOf: (partitionKey) => stream.shardOf(partitionKey),
     close: async () => {},
   };
 };

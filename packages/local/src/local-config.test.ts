@@ -44,19 +44,40 @@ describe('localOptionsFromEnv', () => {
     });
   });
 
+  it('takes the postgres backend, leaving DATABASE_URL and NATS_URL in the environment it reads', () => {
+    const env = {
+      ACTIVITY_BACKEND: 'postgres',
+      DATABASE_URL: 'postgresql://app:secret@db.internal:5432/activity',
+      NATS_URL: 'nats://n1:4222,n2:4222',
+    };
+
+    expect(localOptionsFromEnv(env)).toEqual({
+      ok: true,
+      value: { backend: 'postgres', token: null, delivery: {}, env },
+    });
+  });
+
   it('names every variable that does not parse', () => {
     const result = localOptionsFromEnv({
       ACTIVITY_BACKEND: 'dynamo',
       PORT: 'eighty',
       ACTIVITY_POLLER_BATCH_SIZE: '0',
       ACTIVITY_POLLER_BISECT: 'yes',
+      DATABASE_URL: 'mysql://db:3306/activity',
     });
 
     expect(result.ok).toBe(false);
     const errors = result.ok ? [] : result.error;
-    expect(errors).toHaveLength(4);
-    for (const name of ['ACTIVITY_BACKEND', 'PORT', 'ACTIVITY_POLLER_BATCH_SIZE', 'ACTIVITY_POLLER_BISECT']) {
+    expect(errors).toHaveLength(5);
+    for (const name of [
+      'ACTIVITY_BACKEND',
+      'PORT',
+      'ACTIVITY_POLLER_BATCH_SIZE',
+      'ACTIVITY_POLLER_BISECT',
+      'DATABASE_URL',
+    ]) {
       expect(errors.some((e) => e.startsWith(name))).toBe(true);
     }
+    expect(errors).toContain('ACTIVITY_BACKEND must be emulators, memory or postgres, not "dynamo"');
   });
 });

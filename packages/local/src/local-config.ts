@@ -1,6 +1,9 @@
 import { err, ok, type Result } from '@activity-history/core';
 import { deliverySettingsFromEnv } from '@activity-history/delivery';
+import type { BackendKind } from './local-backends.js';
 import type { LocalPipelineOptions } from './local-pipeline.js';
+
+const BACKENDS: readonly BackendKind[] = ['emulators', 'memory', 'postgres'];
 
 /** The process environment, as local mode reads it. */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -14,7 +17,8 @@ interface IntegerSetting {
 /**
  * Reads local mode's configuration from the environment: `PORT`, `ACTIVITY_BACKEND`,
  * `ACTIVITY_DATA_DIR`, `ACTIVITY_TABLE_NAME`, `ACTIVITY_STREAM_NAME`, `ACTIVITY_STREAM_SHARDS`,
- * `ACTIVITY_LOCAL_TOKEN` and the `ACTIVITY_POLLER_*` settings. Unset variables keep their
+ * `ACTIVITY_LOCAL_TOKEN` and the `ACTIVITY_POLLER_*` settings, and checks that `DATABASE_URL` (which
+ * the postgres backend reads) is a PostgreSQL URL. Unset variables keep their
  * defaults; a value that does not parse is an error naming the variable, never silently ignored.
  *
  * @example
@@ -41,8 +45,15 @@ export const localOptionsFromEnv = (env: Environment): Result<LocalPipelineOptio
   };
 
   const backend = set('ACTIVITY_BACKEND');
-  if (backend !== undefined && backend !== 'emulators' && backend !== 'memory') {
-    errors.push(`ACTIVITY_BACKEND must be emulators or memory, not ${JSON.stringify(backend)}`);
+  if (backend !== undefined && !BACKENDS.includes(backend as BackendKind)) {
+    errors.push(`ACTIVITY_BACKEND must be emulators, memory or postgres, not ${JSON.stringify(backend)}`);
+  }
+  // Read by the postgres backend from the environment, as the AWS SDK reads its endpoint variables.
+  // NATS_URL is not checked here: the client takes a list (`a:4222,nats://b:4222`) and says itself
+  // what it cannot use.
+  const databaseUrl = set('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/./.test(databaseUrl)) {
+    errors.push('DATABASE_URL must be a URL starting with postgres:// or postgresql://');
   }
   const delivery = deliverySettingsFromEnv(env);
   if (!delivery.ok) errors.push(...delivery.error);
@@ -53,7 +64,7 @@ export const localOptionsFromEnv = (env: Environment): Result<LocalPipelineOptio
   const streamName = set('ACTIVITY_STREAM_NAME');
   if (errors.length > 0) return err(errors);
   return ok({
-    ...(backend === undefined ? {} : { backend: backend as 'emulators' | 'memory' }),
+    ...(backend === undefined ? {} : { backend: backend as BackendKind }),
     ...(port === undefined ? {} : { port }),
     ...(shardCount === undefined ? {} : { shardCount }),
     ...(dataDir === undefined ? {} : { dataDir }),

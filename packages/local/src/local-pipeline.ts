@@ -26,6 +26,7 @@ import { lockDataDir } from './data-dir-lock.js';
 import { type DeadLetterStore, openDeadLetters } from './dead-letter-store.js';
 import { localGatewayAuthorizer } from './local-authorizer.js';
 import { type BackendKind, type LocalBackend, memoryBackend } from './local-backends.js';
+import { postgresBackend } from './postgres-backend.js';
 
 /** A page local mode serves beside the API: the dashboard, the OpenAPI document. */
 export type LocalPage = GatewayPage;
@@ -46,11 +47,15 @@ export const LOCAL_THRESHOLDS: HealthThresholds = { ...DEFAULT_THRESHOLDS, slowP
 
 /** How to run the local pipeline; every field has a default (see docs/local-mode.md). */
 export interface LocalPipelineOptions {
-  /** `emulators` (default): DynamoDB and Kinesis emulators in process, data on disk; or `memory`. */
+  /**
+   * `emulators` (default): DynamoDB and Kinesis emulators in process, data on disk; `postgres`:
+   * PostgreSQL (PGlite on disk, or `DATABASE_URL`) and NATS JetStream (`NATS_URL`, or a nats-server
+   * started here); or `memory`.
+   */
   readonly backend?: BackendKind;
   /** The port on 127.0.0.1 (default 3000; `0` picks a free one). */
   readonly port?: number;
-  /** Where emulator data, checkpoints and dead letters are kept (default `./.activity-history`). */
+  /** Where backend data, checkpoints and dead letters are kept (default `./.activity-history`). */
   readonly dataDir?: string;
   readonly tableName?: string;
   readonly streamName?: string;
@@ -61,7 +66,10 @@ export interface LocalPipelineOptions {
   readonly delivery?: Partial<DeliverySettings>;
   /** How far back `/health` and the diagnosis look, ms (default 60 s). */
   readonly metricsWindowMs?: number;
-  /** The environment, for the AWS SDK's endpoint variables (default `process.env`). */
+  /**
+   * The environment, for the AWS SDK's endpoint variables and the postgres backend's `DATABASE_URL`
+   * and `NATS_URL` (default `process.env`).
+   */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
   /**
@@ -154,10 +162,13 @@ export const startLocalPipeline = async (options: LocalPipelineOptions = {}): Pr
   const lock = options.backend === 'memory' ? null : await lockDataDir(dataDir);
   let backend: LocalBackend;
   try {
+    const env = options.env ?? process.env;
     backend =
       options.backend === 'memory'
         ? memoryBackend({ shardCount, clock })
-        : await awsBackend({ dataDir, tableName, streamName, shardCount, env: options.env ?? process.env });
+        : options.backend === 'postgres'
+          ? await postgresBackend({ dataDir, streamName, shardCount, env, logger })
+          : await awsBackend({ dataDir, tableName, streamName, shardCount, env });
   } catch (error) {
     await lock?.release();
     throw error;

@@ -32,7 +32,10 @@ export const startupBanner = (pipeline: LocalPipeline): string => {
     `OpenAPI    ${pipeline.url}/openapi.json`,
     `backend    ${pipeline.backend.kind}`,
     ...pipeline.backend.where.map((line) => `           ${line}`),
-    `table      ${pipeline.tableName}`,
+    // PostgreSQL's tables have the migrations' names; ACTIVITY_TABLE_NAME names DynamoDB's table only.
+    pipeline.backend.kind === 'postgres'
+      ? 'tables     activity_events, activity_counters, activity_quarantine'
+      : `table      ${pipeline.tableName}`,
     `stream     ${pipeline.streamName}`,
     `data dir   ${pipeline.backend.persistent ? pipeline.dataDir : '(none: memory backend)'}`,
     `delivery   batch ${p.batchSize}, window ${p.batchingWindowMs} ms, bisect ${p.bisectBatchOnFunctionError ? 'on' : 'off'}, ` +

@@ -12,6 +12,7 @@
  * @packageDocumentation
  */
 
+// The starter ships (local mode runs it too); the tests start it without a store directory.
+export { type RunningNatsServer, startNatsServer } from '../nats-server.js';
 export { type JetStreamHarness, jetStreamHarness } from './jetstream-harness.js';
 export { injectJetStreamRefusals, type JetStreamRefusals } from './jetstream-refusals.js';
-export { type RunningNatsServer, startNatsServer } from './nats-server.js';

@@ -4,9 +4,9 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { createJetStreamEventStream } from '../jetstream-event-stream.js';
 import { jetStreamShardSource } from '../jetstream-shard-source.js';
+import type { RunningNatsServer } from '../nats-server.js';
 import { ensureJetStream } from '../provisioning.js';
 import { injectJetStreamRefusals, type JetStreamRefusals } from './jetstream-refusals.js';
-import type { RunningNatsServer } from './nats-server.js';
 
 /** A contract harness on a fresh stream, with the connection, the source and the refusals exposed. */
 export interface JetStreamHarness extends EventStreamHarness {

@@ -1,5 +1,5 @@
 import { dayKeyOf } from '@activity-history/core';
-import type { Drill } from './drill-run.js';
+import { type Drill, memoryOf } from './drill-run.js';
 import type { DrillEvent } from './drill-traffic.js';
 import { brokenQueryRoute, crashingProcessor, failingQuery } from './function-faults.js';
 
@@ -24,17 +24,19 @@ export const DRILLS: readonly Drill[] = [
     suspect: 'ingest',
     stage: 'ingest',
     recovery: 'stop refusing; the client resends the refused requests (always safe)',
+    memoryOnly:
+      "its fault is the memory stream's refusal switch (JetStream refusals are injected on the client, in the adapter's own tests)",
     arm() {
       const refused: DrillEvent[][] = [];
       return {
         async inject(context) {
-          context.memory.stream.faults.refuse(1);
+          memoryOf(context).stream.faults.refuse(1);
           const requests = [context.events(context.affected, 5), context.events(context.affected, 5)];
           const statuses = await Promise.all(requests.map((events) => context.send(events)));
           refused.push(...requests.filter((_, i) => statuses[i] === 503));
         },
         async remove(context) {
-          context.memory.stream.faults.refuse(null);
+          memoryOf(context).stream.faults.refuse(null);
           for (const events of refused) await context.send(events);
           return `stream accepts again; ${refused.length} refused requests resent`;
         },
@@ -48,6 +50,7 @@ export const DRILLS: readonly Drill[] = [
     suspect: 'processor',
     stage: 'process',
     recovery: 'the function works again; the delivery engine redelivers, the half already stored counts once',
+    memoryOnly: null,
     arm() {
       const crash = crashingProcessor();
       return {
@@ -66,10 +69,11 @@ export const DRILLS: readonly Drill[] = [
   {
     name: 'poison-flood',
     fault: 'a flood of poison records written straight to the stream',
-    injection: '`stream.appendRaw`: 40 records that are not events (not JSON, bare invalid events)',
+    injection: "the backend's `appendRaw`: 40 records that are not events (not JSON, bare invalid events)",
     suspect: 'processor',
     stage: 'process',
     recovery: 'the flood stops; the poison stays quarantined, the valid events are counted',
+    memoryOnly: null,
     arm() {
       return {
         async inject(context) {
@@ -79,7 +83,7 @@ export const DRILLS: readonly Drill[] = [
               i % 2 === 0
                 ? `{"not json ${i}`
                 : JSON.stringify({ eventId: `raw-${i}`, userId: context.affected, type: 'Bad Type' });
-            context.memory.stream.appendRaw(context.affected, encoder.encode(poison));
+            await context.appendRaw(context.affected, encoder.encode(poison));
           }
         },
         async remove() {
@@ -96,6 +100,7 @@ export const DRILLS: readonly Drill[] = [
     stage: 'process',
     recovery:
       'the client stops; the first versions stand and count, and the event trace shows both versions of a key and which stands',
+    memoryOnly: null,
     arm() {
       const sent: DrillEvent[] = [];
       return {
@@ -127,14 +132,16 @@ export const DRILLS: readonly Drill[] = [
     suspect: 'store',
     stage: 'store',
     recovery: 'throttling stops; the retried batches drain the backlog',
+    memoryOnly:
+      "its fault is the memory store's throttling switch; PostgreSQL has no throttling to provoke from outside",
     arm() {
       return {
         async inject(context) {
-          context.memory.store.faults.throttle('always');
+          memoryOf(context).store.faults.throttle('always');
           await context.send(context.events(context.affected, 20));
         },
         async remove(context) {
-          context.memory.store.faults.throttle('off');
+          memoryOf(context).store.faults.throttle('off');
           return 'store writes accepted again; the backlog drains';
         },
       };
@@ -147,11 +154,12 @@ export const DRILLS: readonly Drill[] = [
     suspect: 'stream',
     stage: 'stream',
     recovery: 'the shard is released; its backlog is processed in order',
+    memoryOnly: null,
     arm() {
       let shard = '';
       return {
         async inject(context) {
-          shard = context.memory.stream.shardOf(context.affected);
+          shard = context.shardOf(context.affected);
           context.pipeline.delivery.holdShard(shard);
           await context.send(context.events(context.affected, 20));
         },
@@ -169,10 +177,12 @@ export const DRILLS: readonly Drill[] = [
     suspect: 'counters',
     stage: null,
     recovery: 'repair recomputes the counters from the stored events',
+    memoryOnly:
+      "the drift is written with the memory store's tamperCounter; PostgreSQL's counterpart is test support, which the tools do not ship",
     arm() {
       return {
         async inject(context) {
-          const store = context.memory.store;
+          const store = memoryOf(context).store;
           const day = dayKeyOf(context.pipeline.clock.now() - 60_000);
           const counters = await store.readDailyCounters(context.affected, context.range);
           const counter = counters.find((c) => c.day === day) ?? counters[0]!;
@@ -187,7 +197,7 @@ export const DRILLS: readonly Drill[] = [
           });
         },
         async remove(context) {
-          const repair = await context.memory.store.repairCounters(context.affected, context.range);
+          const repair = await memoryOf(context).store.repairCounters(context.affected, context.range);
           return `repair fixed ${repair.fixed.length} day(s): ${repair.fixed.map((d) => d.day).join(', ')}`;
         },
       };
@@ -200,6 +210,7 @@ export const DRILLS: readonly Drill[] = [
     suspect: 'query',
     stage: 'query',
     recovery: 'the function works again; reads answer with exact totals',
+    memoryOnly: null,
     arm() {
       const broken = failingQuery();
       return {
@@ -223,6 +234,7 @@ export const DRILLS: readonly Drill[] = [
     suspect: 'api',
     stage: null,
     recovery: 'the route reaches the function again; the API answers the stored totals',
+    memoryOnly: null,
     arm() {
       const broken = brokenQueryRoute();
       return {

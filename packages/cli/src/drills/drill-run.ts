@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type CheckId,
   type CheckStatus,
@@ -23,11 +26,21 @@ import {
 } from '../api-client.js';
 import { type AcceptedModel, createAcceptedModel, type DrillEvent, drillEvents } from './drill-traffic.js';
 
+/** The backends drills run on: local mode's, but for Kinesis (no cheap raw writes, no shard of a key). */
+export type DrillBackend = 'memory' | 'postgres';
+
+/** The in-memory store and stream, with their fault switches. */
+export type MemoryAdapters = NonNullable<LocalPipeline['backend']['memory']>;
+
 /** What a drill's fault gets to work with. */
 export interface DrillContext {
   readonly pipeline: LocalPipeline;
-  /** The in-memory store and stream, with their fault switches. */
-  readonly memory: NonNullable<LocalPipeline['backend']['memory']>;
+  /** The in-memory store and stream, on the memory backend only (`null` elsewhere). */
+  readonly memory: MemoryAdapters | null;
+  /** Writes one record straight to the stream, past the API's validation. */
+  appendRaw(partitionKey: string, data: Uint8Array): Promise<void>;
+  /** The shard a user's records go to. */
+  shardOf(userId: string): string;
   /** The user whose diagnosis must name the fault. */
   readonly affected: string;
   /** The UTC days the drill's queries cover: from two days ago to tomorrow. */
@@ -61,9 +74,24 @@ export interface Drill {
   /** The `/health` stage that must show the fault; `null` for a fault only a user's diagnosis sees. */
   readonly stage: HealthStage | null;
   readonly recovery: string;
+  /**
+   * Why the drill runs on the memory backend only (its fault is a switch of the memory adapters);
+   * `null` when its fault is the pipeline's own (a wrapped function, the delivery engine, traffic)
+   * and it runs on every drill backend.
+   */
+  readonly memoryOnly: string | null;
   /** A fresh fault, for one run. */
   arm(): DrillFault;
 }
+
+/**
+ * The memory adapters of a drill's pipeline, for the drills whose fault is one of their switches
+ * (`memoryOnly`); {@link runDrill} runs those on the memory backend only.
+ */
+export const memoryOf = (context: DrillContext): MemoryAdapters => {
+  if (context.memory === null) throw new Error('this drill runs on the memory backend only');
+  return context.memory;
+};
 
 /** What a run of a drill showed. */
 export interface DrillResult {
@@ -100,6 +128,8 @@ export interface DrillSettings {
   readonly localizeWithinMs?: number;
   /** How long recovery may take once the fault is removed, beyond the window (default 20 s). */
   readonly recoverWithinMs?: number;
+  /** The backend of the drill's pipeline (default `memory`); `postgres` keeps its data in a temporary directory. */
+  readonly backend?: DrillBackend;
 }
 
 /**
@@ -134,7 +164,8 @@ const sameTotals = (a: { count: number; quantity: number } | null, b: { count: n
   a !== null && a.count === b.count && a.quantity === b.quantity;
 
 /**
- * Runs one drill on a fresh local pipeline (memory backend, a free port): healthy traffic for the
+ * Runs one drill on a fresh local pipeline (memory backend unless `settings.backend` names another,
+ * a free port): healthy traffic for the
  * affected user and a bystander, then the fault and the traffic that meets it; waits until the
  * diagnosis of the affected user names the expected suspect and `/health` shows the stage; then
  * removes the fault and waits until every user's totals equal the model of distinct accepted
@@ -148,24 +179,34 @@ const sameTotals = (a: { count: number; quantity: number } | null, b: { count: n
  */
 export const runDrill = async (drill: Drill, settings: DrillSettings = {}): Promise<DrillResult> => {
   const windowMs = settings.windowMs ?? 5_000;
+  const backend = settings.backend ?? 'memory';
+  if (backend !== 'memory' && drill.memoryOnly !== null) {
+    throw new Error(`the ${drill.name} drill runs on the memory backend only: ${drill.memoryOnly}`);
+  }
   const fault = drill.arm();
-  const pipeline = await startLocalPipeline({
-    backend: 'memory',
-    port: 0,
-    logger: createLogger({ level: 'silent' }),
-    metricsWindowMs: windowMs,
-    thresholds: DRILL_THRESHOLDS,
-    delivery: DRILL_DELIVERY,
-    ...fault.options,
-  });
+  const dataDir = backend === 'memory' ? null : await mkdtemp(join(tmpdir(), `drill-${drill.name}-`));
   try {
-    return await exercise(drill, fault, pipeline, {
-      windowMs,
-      localizeWithinMs: settings.localizeWithinMs ?? 15_000,
-      recoverWithinMs: settings.recoverWithinMs ?? 20_000,
+    const pipeline = await startLocalPipeline({
+      backend,
+      port: 0,
+      ...(dataDir === null ? {} : { dataDir }),
+      logger: createLogger({ level: 'silent' }),
+      metricsWindowMs: windowMs,
+      thresholds: DRILL_THRESHOLDS,
+      delivery: DRILL_DELIVERY,
+      ...fault.options,
     });
+    try {
+      return await exercise(drill, fault, pipeline, {
+        windowMs,
+        localizeWithinMs: settings.localizeWithinMs ?? 15_000,
+        recoverWithinMs: settings.recoverWithinMs ?? 20_000,
+      });
+    } finally {
+      await pipeline.close();
+    }
   } finally {
-    await pipeline.close();
+    if (dataDir !== null) await rm(dataDir, { recursive: true, force: true });
   }
 };
 
@@ -173,7 +214,7 @@ const exercise = async (
   drill: Drill,
   fault: DrillFault,
   pipeline: LocalPipeline,
-  settings: Required<DrillSettings>,
+  settings: Required<Omit<DrillSettings, 'backend'>>,
 ): Promise<DrillResult> => {
   const api: ApiTarget = { url: pipeline.url, token: pipeline.token };
   const model: AcceptedModel = createAcceptedModel();
@@ -189,9 +230,15 @@ const exercise = async (
   const bystander = `bystander-${drill.name}`;
   let batches = 0;
 
+  const { appendRaw, shardOf } = pipeline.backend;
+  if (appendRaw === null || shardOf === null) {
+    throw new Error(`drills need a stream they can write to directly, not ${pipeline.backend.kind}'s`);
+  }
   const context: DrillContext = {
     pipeline,
-    memory: pipeline.backend.memory!,
+    memory: pipeline.backend.memory,
+    appendRaw,
+    shardOf,
     affected,
     range,
     async send(events) {
