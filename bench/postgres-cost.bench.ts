@@ -17,7 +17,6 @@ import {
 import { startPostgresServer } from '../packages/adapters-postgres/src/testing/index.js';
 import {
   type ActivityEvent,
-  dayRange,
   encodeEnvelope,
   type IncomingRecord,
   type MetricsRecorder,
@@ -25,6 +24,7 @@ import {
 } from '../packages/core/src/index.js';
 import { seededRandom } from '../packages/core/src/testing/index.js';
 import type { BenchFigure, BenchSuite } from './kit.js';
+import { HEAVY_USER, LIGHT_USER, seedYears, YEAR, yearQueryFigure, yearQueryLine } from './year-workload.js';
 
 const DAY = Date.UTC(2026, 2, 1);
 const clock = { now: () => DAY + 2 * 86_400_000, sleep: async () => {} };
@@ -123,26 +123,6 @@ const appendCost = async (
   };
 };
 
-const YEAR = dayRange(Date.UTC(2025, 0, 1), Date.UTC(2026, 0, 1));
-/** The same 100 active days of 2025 for both users: every third day from January 1st. */
-const activeDays = Array.from({ length: 100 }, (_, d) => Date.UTC(2025, 0, 1) + d * 3 * 86_400_000);
-
-const yearOf = (userId: string, perDay: number) =>
-  activeDays.flatMap((day, d) =>
-    Array.from({ length: perDay }, (_, i) => ({
-      event: {
-        eventId: `y-${d}-${i}`,
-        userId,
-        // One type for both users: the counters grow with a day's types, not its events.
-        type: 'track.played',
-        occurredAt: new Date(day + Math.floor((i / perDay) * 86_400_000)).toISOString(),
-        quantity: 1,
-        attributes: {},
-      },
-      position: { shard: 'activity.0', sequence: String(d * perDay + i + 1) },
-    })),
-  );
-
 interface PlanNode {
   readonly 'Node Type': string;
   readonly 'Actual Rows': number;
@@ -173,42 +153,28 @@ const yearQueryCost = async (
   counted: ReturnType<typeof countingConnector>,
   pool: { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> },
 ): Promise<BenchFigure[]> => {
-  if (!YEAR.ok) throw new Error('bad year range');
   const store = createPostgresEventStore({ connector: counted.connector, clock });
-  for (const entries of [yearOf('light-user', 1), yearOf('heavy-user', 1_000)]) {
-    for (let i = 0; i < entries.length; i += 5_000) await store.append(entries.slice(i, i + 5_000));
-  }
+  await seedYears(store, 5_000);
   await pool.query('ANALYZE');
   const read = async (userId: string) => {
     counted.take();
-    const counters = await store.readDailyCounters(userId, YEAR.value);
+    const counters = await store.readDailyCounters(userId, YEAR);
     const [statement] = counted.take();
     const { rows } = await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement!.text}`, [
       ...(statement!.params ?? []),
     ]);
     const plan = (rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'][0].Plan;
     return {
-      rows: rowsRead(plan),
+      value: rowsRead(plan),
       scans: scansOf(plan),
       days: counters.length,
       events: counters.reduce((n, c) => n + c.summary.count, 0),
     };
   };
-  const light = await read('light-user');
-  const heavy = await read('heavy-user');
-  process.stdout.write(
-    `  (year query: ${light.events} events on ${light.days} days vs ${heavy.events} events on ${heavy.days} days; plan ${heavy.scans.join(', ')})\n`,
-  );
-  return [
-    {
-      subject: `rows read by a year query, ${heavy.events} stored events`,
-      baseline: `${light.events} stored events on the same days`,
-      subjectValue: heavy.rows,
-      baselineValue: light.rows,
-      unit: 'rows',
-      goal: { max: 1 },
-    },
-  ];
+  const light = await read(LIGHT_USER);
+  const heavy = await read(HEAVY_USER);
+  process.stdout.write(yearQueryLine(light, heavy, `; plan ${heavy.scans.join(', ')}`));
+  return [yearQueryFigure('rows read', 'rows', light, heavy)];
 };
 
 const suite: BenchSuite = {

@@ -1,7 +1,6 @@
-import { createMemoryEventStore } from '@activity-history/adapters-memory';
+import { createManualClock, createMemoryEventStore } from '@activity-history/adapters-memory';
 import {
   type ActivityEvent,
-  type Clock,
   dayRange,
   type IncomingRecord,
   type MetricsRecorder,
@@ -56,15 +55,7 @@ const envelopes = (from: number, count: number) =>
   Array.from({ length: count }, (_, i) => envelope(from + i));
 
 /** A clock whose sleeps pass at once: the engine's retries and backoffs cost no wall time. */
-const instantClock = (): Clock => {
-  let now = DAY + 12 * 3_600_000;
-  return {
-    now: () => now,
-    sleep: async (ms) => {
-      now += ms;
-    },
-  };
-};
+const instantClock = () => createManualClock(DAY + 12 * 3_600_000);
 
 const quietMetrics: MetricsRecorder = { record: () => {}, flush: async () => {} };
 
