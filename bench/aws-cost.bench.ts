@@ -24,7 +24,6 @@ import {
 import { emulatorConfig, startDynalite, startKinesalite } from '../packages/aws-emulators/src/index.js';
 import {
   type ActivityEvent,
-  dayRange,
   encodeEnvelope,
   type IncomingRecord,
   type MetricsRecorder,
@@ -33,6 +32,7 @@ import {
 } from '../packages/core/src/index.js';
 import { seededRandom } from '../packages/core/src/testing/index.js';
 import type { BenchFigure, BenchSuite } from './kit.js';
+import { HEAVY_USER, LIGHT_USER, seedYears, YEAR, yearQueryFigure, yearQueryLine } from './year-workload.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -225,71 +225,38 @@ const bigDayCost = async (endpoint: string): Promise<BenchFigure[]> => {
   ];
 };
 
-const YEAR = dayRange(Date.UTC(2025, 0, 1), Date.UTC(2026, 0, 1));
-/** The same 100 active days of 2025 for both users: every third day from January 1st. */
-const activeDays = Array.from({ length: 100 }, (_, i) => Date.UTC(2025, 0, 1) + i * 3 * 86_400_000);
-
-const yearOf = (userId: string, perDay: number): ActivityEvent[] =>
-  activeDays.flatMap((day, d) =>
-    Array.from({ length: perDay }, (_, i) => ({
-      eventId: `e-${d}-${i}`,
-      userId,
-      // One type for both users: a counter's size grows with the types of its day, not its events.
-      type: 'track.played',
-      occurredAt: new Date(day + Math.floor((i / perDay) * 86_400_000)).toISOString(),
-      quantity: 1 + (i % 7),
-      attributes: {},
-    })),
-  );
-
 const yearQueryCost = async (endpoint: string): Promise<BenchFigure[]> => {
-  if (!YEAR.ok) throw new Error('bad year range');
   const { client, document } = createDynamoDbClients(emulatorConfig(endpoint));
   await ensureTable(client, 'bench-year');
   const meter = meterDynamoDb(client);
   const store = createDynamoDbEventStore({ client: document, tableName: 'bench-year', clock });
-  const light = yearOf('light-user', 1);
-  const heavy = yearOf('heavy-user', 1_000);
-  // Seeded through the store itself, in big chronological batches (as a stream delivers them).
-  for (const events of [light, heavy]) {
-    const records = events.map((event, i) => ({
-      event,
-      position: { shard: 'shardId-000000000000', sequence: String(i + 1) },
-    }));
-    for (let i = 0; i < records.length; i += 2_000) await store.append(records.slice(i, i + 2_000));
-  }
+  await seedYears(store, 2_000);
   const read = async (userId: string) => {
     meter.reset();
-    const counters = await store.readDailyCounters(userId, YEAR.value);
+    const counters = await store.readDailyCounters(userId, YEAR);
     return {
       ...meter.read(),
       days: counters.length,
       events: counters.reduce((n, c) => n + c.summary.count, 0),
     };
   };
-  const lightRead = await read('light-user');
-  const heavyRead = await read('heavy-user');
+  const light = await read(LIGHT_USER);
+  const heavy = await read(HEAVY_USER);
   client.destroy();
-  process.stdout.write(
-    `  (year query: ${lightRead.events} events on ${lightRead.days} days vs ${heavyRead.events} events on ${heavyRead.days} days)\n`,
-  );
+  process.stdout.write(yearQueryLine(light, heavy));
   return [
-    {
-      subject: `items read by a year query, ${heavyRead.events} stored events`,
-      baseline: `${lightRead.events} stored events on the same days`,
-      subjectValue: heavyRead.itemsRead,
-      baselineValue: lightRead.itemsRead,
-      unit: 'items',
-      goal: { max: 1 },
-    },
-    {
-      subject: `read units of a year query, ${heavyRead.events} stored events of one type`,
-      baseline: `${lightRead.events} stored events on the same days`,
-      subjectValue: heavyRead.readUnits,
-      baselineValue: lightRead.readUnits,
-      unit: 'RCU',
-      goal: { max: 1 },
-    },
+    yearQueryFigure(
+      'items read',
+      'items',
+      { ...light, value: light.itemsRead },
+      { ...heavy, value: heavy.itemsRead },
+    ),
+    yearQueryFigure(
+      'read units',
+      'RCU',
+      { ...light, value: light.readUnits },
+      { ...heavy, value: heavy.readUnits },
+    ),
   ];
 };
 

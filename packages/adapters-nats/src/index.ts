@@ -1,7 +1,8 @@
 /**
  * The activity-history event stream on NATS JetStream: envelopes published to per-user partition
- * subjects with deduplicating message ids, and the stream read back by sequence as core's
- * `ShardSource`, for the delivery engine.
+ * subjects with deduplicating message ids, the stream read back by sequence as core's
+ * `ShardSource`, and the delivery engine's state on the server (checkpoints in a KV bucket, a
+ * dead-letter stream), so a consumer restarted in a new container resumes where the last stopped.
  *
  * @example
  * ```ts
@@ -10,10 +11,24 @@
  * await ensureJetStream(await jetstreamManager(nc), { name: 'activity', subjects: ['activity.*'], duplicateWindowMs: 120_000 });
  * const stream = createJetStreamEventStream({ connection: nc, stream: 'activity', partitions: 4 });
  * const source = jetStreamShardSource({ connection: nc, stream: 'activity', partitions: 4 });
+ * const checkpoints = await openJetStreamCheckpoints({ connection: nc, bucket: 'activity-process', source });
+ * const deadLetters = await openJetStreamDeadLetters({ connection: nc, stream: 'activity-dead-letters' });
  * ```
  *
  * @packageDocumentation
  */
+export {
+  type JetStreamCheckpoints,
+  type JetStreamCheckpointsOptions,
+  openJetStreamCheckpoints,
+} from './jetstream-checkpoints.js';
+export {
+  DEAD_LETTER_HEADERS,
+  type JetStreamDeadLetter,
+  type JetStreamDeadLetters,
+  type JetStreamDeadLettersOptions,
+  openJetStreamDeadLetters,
+} from './jetstream-dead-letters.js';
 export {
   createJetStreamEventStream,
   DEFAULT_PUBLISH_TIMEOUT_MS,

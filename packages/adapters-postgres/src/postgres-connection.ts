@@ -13,6 +13,13 @@ export interface Queryable {
 export interface PostgresSession extends Queryable {
   /** Gives the session back; with an error, a pool discards the connection instead. */
   release(error?: Error): void;
+  /**
+   * `pg`'s pooled clients are event emitters: a connection lost while the session is held (the
+   * server terminated the backend, the socket broke) is also emitted as `error`, and an `error`
+   * event that nobody listens to ends the process. The store listens while it holds a session.
+   */
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** Hands out sessions: a `pg` `Pool`, or {@link exclusiveSession} over one connection. */

@@ -140,14 +140,21 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
       throw toEventStoreError(error, operation);
     }
     let broken: Error | undefined;
+    // The connection's own failure also fails the statement under way, which reports it; the
+    // listener only keeps the event from ending the process, and the connection from the pool.
+    const onError = (error: Error) => {
+      broken ??= error;
+    };
+    session.on?.('error', onError);
     try {
       return await work(session);
     } catch (error) {
       if (error instanceof ClaimRefused) throw error;
       // A failure without a SQLSTATE is the connection's: a pool should not hand it out again.
-      if (sqlStateOf(error) === null && error instanceof Error) broken = error;
+      if (sqlStateOf(error) === null && error instanceof Error) broken ??= error;
       throw toEventStoreError(error, operation);
     } finally {
+      session.removeListener?.('error', onError);
       session.release(broken);
     }
   };
