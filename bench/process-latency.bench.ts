@@ -1,9 +1,10 @@
 /**
  * The process function at AWS-like latency: the built `process` bundle in a process of its own
  * handles 500-record batches over 1,000 users against dynalite behind a proxy that holds every
- * request L ms (L = 0, 100, 200) and counts requests and capacity. The slope of batch time over L
+ * request L ms (L = 0, 250, 500, alternating batch by batch so that load on the machine hits each
+ * latency alike) and counts requests and capacity. The slope of batch time over L
  * is the batch's critical path in sequential round trips (the latencies are large because a batch
- * whose requests all go out at once is CPU-bound: at 20-40 ms a path of two round trips hides in
+ * whose requests all go out at once is CPU-bound: at 20-40 ms, or even 200, a path of two round trips hides in
  * the noise of its CPU time); the CPU per event is the bundle
  * process's own; the projection at 5 ms per request is 500 / (critical path x 5 ms + CPU per
  * batch). Baselines from the same run: one round trip, a shard's 1,000 records/s, one bare PutItem
@@ -20,8 +21,9 @@ import { bundle, bundlePaths } from '../packages/handlers/scripts/bundle.js';
 import type { BenchFigure, BenchSuite } from './kit.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const LATENCIES = [0, 100, 200];
-const BATCHES = 4;
+const LATENCIES = [0, 250, 500];
+/** Rounds of one batch per latency, in an order that rotates, in one process of the bundle. */
+const ROUNDS = 5;
 const RECORDS = 500;
 const TABLE = 'bench-latency';
 /** The function's environment, as its deployment sets it, with emulator credentials. */
@@ -54,7 +56,8 @@ const tsx = (script: string, args: readonly string[], env: Record<string, string
   );
 
 interface Run {
-  readonly times: number[];
+  /** Batch wall times, ms, by latency. */
+  readonly times: Record<string, number[]>;
   readonly cpuUsPerEvent: number;
   readonly bareCpuUsPerEvent: number;
 }
@@ -96,45 +99,37 @@ const suite: BenchSuite = {
     const dir = await mkdtemp(join(tmpdir(), 'bench-process-'));
     const outfile = join(dir, 'process', 'index.mjs');
     await bundle({ entryPoint: bundlePaths('process').entryPoint }, outfile);
-    const backend = tsx('latency/backend.ts', [TABLE, ...LATENCIES.map(String)]);
+    const backend = tsx('latency/backend.ts', [TABLE]);
     try {
-      const { proxies, direct } = JSON.parse(await firstLine(backend)) as {
-        proxies: Record<string, string>;
-        direct: string;
-      };
-      const runs = new Map<number, Run>();
-      for (const latency of LATENCIES) {
-        const proxy = proxies[String(latency)]!;
-        await fetch(`${proxy}/__reset`, { method: 'POST' });
-        const child = tsx('latency/run-bundle.ts', [outfile, String(BATCHES), `L${latency}`], {
-          ...FUNCTION_ENV,
-          AWS_ENDPOINT_URL_DYNAMODB: proxy,
-          BARE_ENDPOINT: direct,
-        });
-        const lines: string[] = [];
-        createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
-        await new Promise<void>((resolve, reject) =>
-          child.once('exit', (code) =>
-            code === 0 ? resolve() : reject(new Error(`the bundle run exited ${code}`)),
-          ),
-        );
-        runs.set(latency, JSON.parse(lines.filter((l) => l.startsWith('{"times"')).at(-1)!) as Run);
-      }
-      const stats = (await (await fetch(`${proxies['0']}/__stats`)).json()) as {
+      const { proxy, direct } = JSON.parse(await firstLine(backend)) as { proxy: string; direct: string };
+      const child = tsx('latency/run-bundle.ts', [outfile, String(ROUNDS), 'L', LATENCIES.join(',')], {
+        ...FUNCTION_ENV,
+        AWS_ENDPOINT_URL_DYNAMODB: proxy,
+        BARE_ENDPOINT: direct,
+      });
+      const lines: string[] = [];
+      createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
+      await new Promise<void>((resolve, reject) =>
+        child.once('exit', (code) =>
+          code === 0 ? resolve() : reject(new Error(`the bundle run exited ${code}`)),
+        ),
+      );
+      const run = JSON.parse(lines.filter((l) => l.startsWith('{"times"')).at(-1)!) as Run;
+      const stats = (await (await fetch(`${proxy}/__stats`)).json()) as {
         requests: Record<string, number>;
         writeUnits: number;
         readUnits: number;
       };
-      const at = (latency: number) => median(runs.get(latency)!.times);
-      const criticalPath = (at(200) - at(0)) / 200;
-      const { cpuUsPerEvent, bareCpuUsPerEvent } = runs.get(0)!;
+      const at = (latency: number) => median(run.times[String(latency)]!);
+      const criticalPath = (at(500) - at(0)) / 500;
+      const { cpuUsPerEvent, bareCpuUsPerEvent } = run;
       const { rssBeforeMb, rssPeakMb } = await memoryOf(outfile, direct, [], 'rss-default');
       const lambda128 = await memoryOf(outfile, direct, LAMBDA_128_MB_HEAP, 'rss-lambda');
       const projected = RECORDS / ((criticalPath * 5 + (cpuUsPerEvent * RECORDS) / 1000) / 1000);
-      // The L=0 run stored its warm-up batch too: capacity per event over every stored event.
-      const events = (BATCHES + 1) * RECORDS;
+      // Every batch, the warm-up's too, went through the proxy: capacity per event over them all.
+      const events = (ROUNDS * LATENCIES.length + 1) * RECORDS;
       process.stdout.write(
-        `  (batch ms at L=0/100/200: ${LATENCIES.map((l) => at(l).toFixed(0)).join('/')}; requests at L=0: ${JSON.stringify(stats.requests)})\n`,
+        `  (median batch ms at L=0/250/500: ${LATENCIES.map((l) => at(l).toFixed(0)).join('/')}; requests: ${JSON.stringify(stats.requests)})\n`,
       );
       return [
         {

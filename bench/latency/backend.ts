@@ -1,11 +1,13 @@
 /**
  * The store side of the latency benchmark, in a process of its own so that the process bundle's
- * CPU can be read apart from the emulator's: dynalite, and in front of it one HTTP proxy per
- * latency that holds every request `latency` ms (network and service time, as on AWS), asks for
- * the capacity each request consumes, and counts requests and capacity. A refused conditional
- * write reports no capacity but is charged a write unit on AWS: the proxy adds it. It prints
- * `{ "proxies": { "<latency>": "<url>" }, "direct": "<dynalite url>" }` on stdout, then serves until stdin closes.
- * `GET /__stats` on a proxy answers its counts; `POST /__reset` clears them.
+ * CPU can be read apart from the emulator's: dynalite, and in front of it an HTTP proxy that holds
+ * every request for the current latency (network and service time, as on AWS), asks for the
+ * capacity each request consumes, and counts requests and capacity. A refused conditional write
+ * reports no capacity but is charged a write unit on AWS: the proxy adds it. It prints
+ * `{ "proxy": "<url>", "direct": "<dynalite url>" }` on stdout, then serves until stdin closes.
+ * `GET /__stats` answers its counts; `POST /__reset` clears them; `POST /__latency` with a number
+ * of milliseconds as its body sets the latency of the requests that follow, so one run of the
+ * bundle can alternate latencies batch by batch and a burst of load on the machine hits each.
  */
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +15,6 @@ import { createDynamoDbClients, ensureTable } from '../../packages/adapters-aws/
 import { emulatorConfig, startDynalite } from '../../packages/aws-emulators/src/index.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const latencies = process.argv.slice(3).map(Number);
 const table = process.argv[2] ?? 'bench-latency';
 
 const dynalite = await startDynalite();
@@ -28,13 +29,23 @@ interface Stats {
   readUnits: number;
 }
 
-const proxy = (latency: number) => {
+const proxy = () => {
   let stats: Stats = { requests: {}, writeUnits: 0, readUnits: 0 };
+  let latency = 0;
   const server = createServer((incoming, outgoing) => {
     if (incoming.url === '/__stats') return void outgoing.end(JSON.stringify(stats));
     if (incoming.url === '/__reset') {
       stats = { requests: {}, writeUnits: 0, readUnits: 0 };
       return void outgoing.end('{}');
+    }
+    if (incoming.url === '/__latency') {
+      const body: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => body.push(chunk));
+      incoming.on('end', () => {
+        latency = Number(Buffer.concat(body).toString());
+        outgoing.end('{}');
+      });
+      return;
     }
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -85,10 +96,7 @@ const proxy = (latency: number) => {
   );
 };
 
-const proxies = Object.fromEntries(
-  await Promise.all(latencies.map(async (l) => [l, await proxy(l)] as const)),
-);
-process.stdout.write(`${JSON.stringify({ proxies, direct: dynalite.endpoint })}\n`);
+process.stdout.write(`${JSON.stringify({ proxy: await proxy(), direct: dynalite.endpoint })}\n`);
 process.stdin.resume();
 process.stdin.on('end', async () => {
   await dynalite.stop();

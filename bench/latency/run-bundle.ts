@@ -1,16 +1,20 @@
 /**
  * The function side of the latency benchmark: imports a built process bundle (its clients point
- * at the proxy named by `AWS_ENDPOINT_URL_DYNAMODB`), feeds it `batches` Kinesis events of 500
- * records over 1,000 users, and prints, as JSON, each batch's wall time and this process's CPU
- * time per event; then, as the baseline, the CPU per event of one bare PutItem per event through
- * the same SDK (unbundled) against the emulator.
+ * at the proxy named by `AWS_ENDPOINT_URL_DYNAMODB`), feeds it `rounds` rounds of Kinesis events
+ * of 500 records over 1,000 users, one batch per latency of the comma-separated list in each
+ * round, in an order that rotates, with the proxy's latency set before each batch; and prints, as
+ * JSON, each latency's batch wall times and this process's CPU time per event over every batch.
+ * Then, as the baseline, the CPU per event of one bare PutItem per event through the same SDK
+ * (unbundled) against the emulator.
  */
 import { createDynamoDbClients } from '../../packages/adapters-aws/src/index.js';
 import { createBareEventLog } from '../../packages/adapters-aws/src/testing/index.js';
 import { emulatorConfig } from '../../packages/aws-emulators/src/index.js';
 
-const [bundlePath, batchesText, runId] = process.argv.slice(2);
-const batches = Number(batchesText ?? 4);
+const [bundlePath, roundsText, runId, latenciesText] = process.argv.slice(2);
+const rounds = Number(roundsText ?? 4);
+const latencies = (latenciesText ?? '0').split(',').map(Number);
+const proxy = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? '';
 const RECORDS = 500;
 const USERS = 1_000;
 
@@ -49,20 +53,32 @@ const kinesisEvent = (batch: number) => ({
   }),
 });
 
+const setLatency = async (ms: number) => {
+  await fetch(`${proxy}/__latency`, { method: 'POST', body: String(ms) });
+};
+
 // Warm-up: module state, sockets and the JIT, not measured.
+await setLatency(0);
 await handler(kinesisEvent(-1));
-const times: number[] = [];
-const before = process.cpuUsage();
-for (let b = 0; b < batches; b++) {
-  const event = kinesisEvent(b);
-  const start = performance.now();
-  const result = await handler(event);
-  times.push(performance.now() - start);
-  if (result.batchItemFailures.length > 0)
-    throw new Error(`batch ${b} failed ${result.batchItemFailures.length} records`);
+const times: Record<string, number[]> = Object.fromEntries(latencies.map((l) => [String(l), []]));
+let cpuUs = 0;
+let batch = 0;
+for (let round = 0; round < rounds; round++) {
+  for (let k = 0; k < latencies.length; k++) {
+    const latency = latencies[(round + k) % latencies.length]!;
+    await setLatency(latency);
+    const event = kinesisEvent(batch++);
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    const result = await handler(event);
+    times[String(latency)]!.push(performance.now() - start);
+    const used = process.cpuUsage(cpu);
+    cpuUs += used.user + used.system;
+    if (result.batchItemFailures.length > 0)
+      throw new Error(`batch ${batch} failed ${result.batchItemFailures.length} records`);
+  }
 }
-const used = process.cpuUsage(before);
-const cpuUsPerEvent = (used.user + used.system) / (batches * RECORDS);
+const cpuUsPerEvent = cpuUs / (batch * RECORDS);
 
 // Straight to the emulator: the proxy's counts stay the bundle's.
 const { client: bare } = createDynamoDbClients(emulatorConfig(process.env.BARE_ENDPOINT ?? ''));
