@@ -24,7 +24,6 @@ export {
 } from './jetstream-checkpoints.js';
 export {
   DEAD_LETTER_HEADERS,
-  type JetStreamDeadLetter,
   type JetStreamDeadLetters,
   type JetStreamDeadLettersOptions,
   openJetStreamDeadLetters,

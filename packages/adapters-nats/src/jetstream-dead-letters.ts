@@ -1,5 +1,4 @@
-import type { IncomingRecord } from '@activity-history/core';
-import type { DeadLetterBatch, DeadLetterDestination, DeadLetterReason } from '@activity-history/delivery';
+import { type DeadLetter, type DeadLetterDestination, deadLettersOf } from '@activity-history/delivery';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/nats-core';
 import { DEFAULT_PUBLISH_TIMEOUT_MS } from './jetstream-event-stream.js';
@@ -14,24 +13,6 @@ export const DEAD_LETTER_HEADERS = {
   /** The batch it was given up with: `<shard>:<first sequence>-<last sequence>`. */
   batch: 'Activity-Dead-Letter-Batch',
 } as const;
-
-/** One record given up on, as the dead-letter stream holds it: what is needed to replay it. */
-export interface JetStreamDeadLetter {
-  readonly shardId: string;
-  /** The record's sequence in the event stream. */
-  readonly sequenceNumber: string;
-  readonly partitionKey: string;
-  /** The record's data, base64 (a malformed record's bytes need not be text). */
-  readonly data: string;
-  /** When the event stream received the record (RFC 3339). */
-  readonly arrivedAt: string;
-  readonly reason: DeadLetterReason;
-  /** How many times its batch was delivered. */
-  readonly attempts: number;
-  /** The last failure, as the delivery engine saw it. */
-  readonly lastError: string;
-  readonly deadLetteredAt: string;
-}
 
 /** Options of {@link openJetStreamDeadLetters}. */
 export interface JetStreamDeadLettersOptions {
@@ -48,26 +29,14 @@ export interface JetStreamDeadLettersOptions {
 /** The delivery engine's on-failure destination on a JetStream stream, and its contents. */
 export interface JetStreamDeadLetters extends DeadLetterDestination {
   /** Up to `limit` dead letters after the dead-letter stream's sequence `after`, oldest first. */
-  read(after: number, limit: number): Promise<readonly { sequence: number; letter: JetStreamDeadLetter }[]>;
+  read(after: number, limit: number): Promise<readonly { sequence: number; letter: DeadLetter }[]>;
 }
 
 const encoder = new TextEncoder();
 
-const letterOf = (batch: DeadLetterBatch, record: IncomingRecord): JetStreamDeadLetter => ({
-  shardId: batch.shardId,
-  sequenceNumber: record.recordId,
-  partitionKey: record.partitionKey,
-  data: Buffer.from(record.data).toString('base64'),
-  arrivedAt: new Date(record.arrivedAt).toISOString(),
-  reason: batch.reason,
-  attempts: batch.attempts,
-  lastError: batch.lastError,
-  deadLetteredAt: new Date(batch.at).toISOString(),
-});
-
 /**
  * Opens the delivery engine's on-failure destination on a JetStream stream: each record of a
- * dead-lettered batch becomes one message (its JSON {@link JetStreamDeadLetter}, with the reason,
+ * dead-lettered batch becomes one message (its JSON {@link DeadLetter}, with the reason,
  * attempts, shard, sequence, batch and user id as headers). One message per record rather than
  * per batch: a batch may be larger than a NATS message may be, the depth the engine reports counts
  * records, and records are replayed one by one. The message id is the record's shard and sequence,
@@ -94,30 +63,26 @@ export const openJetStreamDeadLetters = async (
     async add(batch) {
       const first = batch.records[0]?.recordId;
       const last = batch.records.at(-1)?.recordId;
-      for (const record of batch.records) {
+      for (const letter of deadLettersOf(batch)) {
         const header = headers();
-        header.set(USER_ID_HEADER, record.partitionKey);
+        header.set(USER_ID_HEADER, letter.partitionKey);
         header.set(DEAD_LETTER_HEADERS.reason, batch.reason);
         header.set(DEAD_LETTER_HEADERS.attempts, String(batch.attempts));
         header.set(DEAD_LETTER_HEADERS.shard, batch.shardId);
-        header.set(DEAD_LETTER_HEADERS.sequence, record.recordId);
+        header.set(DEAD_LETTER_HEADERS.sequence, letter.sequenceNumber);
         header.set(DEAD_LETTER_HEADERS.batch, `${batch.shardId}:${first}-${last}`);
-        await js.publish(
-          `${options.stream}.${batch.shardId}`,
-          encoder.encode(JSON.stringify(letterOf(batch, record))),
-          {
-            msgID: `${batch.shardId}:${record.recordId}`,
-            headers: header,
-            expect: { streamName: options.stream },
-            timeout,
-          },
-        );
+        await js.publish(`${options.stream}.${batch.shardId}`, encoder.encode(JSON.stringify(letter)), {
+          msgID: `${batch.shardId}:${letter.sequenceNumber}`,
+          headers: header,
+          expect: { streamName: options.stream },
+          timeout,
+        });
       }
       depth = await count();
     },
     depth: () => depth,
     async read(after, limit) {
-      const letters: { sequence: number; letter: JetStreamDeadLetter }[] = [];
+      const letters: { sequence: number; letter: DeadLetter }[] = [];
       let next = after + 1;
       while (letters.length < limit) {
         const message = await jsm.direct.getMessage(options.stream, {
@@ -125,7 +90,7 @@ export const openJetStreamDeadLetters = async (
           next_by_subj: `${options.stream}.>`,
         });
         if (message === null) break;
-        letters.push({ sequence: message.seq, letter: message.json<JetStreamDeadLetter>() });
+        letters.push({ sequence: message.seq, letter: message.json<DeadLetter>() });
         next = message.seq + 1;
       }
       return letters;

@@ -13,6 +13,7 @@ import {
 } from '@activity-history/delivery';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { jetStreamShardSource } from './jetstream-shard-source.js';
 import {
   type JetStreamHarness,
   jetStreamHarness,
@@ -142,6 +143,32 @@ describe('JetStream shard source', () => {
       expect(await harness.source.read(shard!, all.at(-1)!.recordId, 10)).toEqual([]);
       expect(all[0]!.arrivedAt).toBeGreaterThanOrEqual(startedAt - 1_000);
       expect(all[0]!.arrivedAt).toBeLessThanOrEqual(Date.now() + 1_000);
+    });
+  });
+
+  it('reads only the partitions it is given: consumers splitting them see each record once between them', async () => {
+    await withHarness(async (harness) => {
+      await harness.stream.publish(Array.from({ length: 30 }, (_, i) => envelope(i)));
+      const part = (readPartitions: readonly number[]) =>
+        jetStreamShardSource({ ...harness, stream: harness.streamName, readPartitions });
+      const [first, rest] = [part([0]), part([2, 1])];
+
+      const delivered = await Promise.all(
+        [first, rest].map(async (source) => {
+          const { engine, delivered } = engineOver(source, createMemoryCheckpoints());
+          await engine.drain();
+          return delivered;
+        }),
+      );
+
+      expect(await first.shardIds()).toEqual([`${harness.streamName}.0`]);
+      expect(await rest.shardIds()).toEqual([`${harness.streamName}.1`, `${harness.streamName}.2`]);
+      await expect(first.read(`${harness.streamName}.1`, null, 10)).rejects.toThrow(/no partition/);
+      expect(delivered.every((records) => records.length > 0)).toBe(true);
+      expect(eventIdsOf(delivered.flat()).sort()).toEqual(
+        Array.from({ length: 30 }, (_, i) => `e-${i}`).sort(),
+      );
+      expect(() => part([3])).toThrow(RangeError);
     });
   });
 

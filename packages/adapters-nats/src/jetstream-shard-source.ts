@@ -11,6 +11,11 @@ export interface JetStreamShardSourceOptions {
   readonly partitions: number;
   /** The partition subjects' prefix; the stream's name when left out. */
   readonly subjectPrefix?: string;
+  /**
+   * The partitions read (the source's shards), every one when left out: consumers that split the
+   * stream's work each read their own, so no partition is processed twice.
+   */
+  readonly readPartitions?: readonly number[];
 }
 
 const toRecord = (shardId: string, message: StoredMsg): IncomingRecord => ({
@@ -29,7 +34,8 @@ const toRecord = (shardId: string, message: StoredMsg): IncomingRecord => ({
  * `recordId` (decimal), the `Activity-User-Id` header as `partitionKey` and the stream's timestamp
  * as `arrivedAt`. Its identity is the stream's name and creation time: a stream deleted and created
  * again starts its sequences over, and the old checkpoints are discarded. The stream needs direct
- * get (`allow_direct`, which `ensureJetStream` switches on).
+ * get (`allow_direct`, which `ensureJetStream` switches on). With `readPartitions` it has the shards
+ * of those partitions only.
  *
  * @example
  * ```ts
@@ -39,7 +45,16 @@ const toRecord = (shardId: string, message: StoredMsg): IncomingRecord => ({
  */
 export const jetStreamShardSource = (options: JetStreamShardSourceOptions): ShardSource => {
   checkPartitions(options.partitions);
-  const shards = partitionSubjects(options.subjectPrefix ?? options.stream, options.partitions);
+  const shards = partitionSubjects(options.subjectPrefix ?? options.stream, options.partitions).filter(
+    (_, partition) => options.readPartitions?.includes(partition) ?? true,
+  );
+  for (const partition of options.readPartitions ?? []) {
+    if (!Number.isInteger(partition) || partition < 0 || partition >= options.partitions) {
+      throw new RangeError(
+        `${options.stream} has partitions 0 to ${options.partitions - 1}, not ${partition}`,
+      );
+    }
+  }
   let manager: Promise<JetStreamManager> | null = null;
   const jsm = () => {
     manager ??= jetstreamManager(options.connection).catch((error: unknown) => {

@@ -15,6 +15,7 @@
  *
  * @packageDocumentation
  */
+export { type DeadLetter, deadLettersOf } from './dead-letter.js';
 export {
   type BatchPart,
   type BatchPlan,

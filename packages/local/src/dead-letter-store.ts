@@ -1,42 +1,12 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { DeadLetterBatch, DeadLetterDestination, DeadLetterReason } from '@activity-history/delivery';
-
-/** One record given up on, with what is needed to replay it by hand. */
-export interface DeadLetter {
-  readonly shardId: string;
-  readonly sequenceNumber: string;
-  readonly partitionKey: string;
-  /** The record's data, base64 as in a Kinesis event. */
-  readonly data: string;
-  /** When the stream received the record (RFC 3339). */
-  readonly arrivedAt: string;
-  readonly reason: DeadLetterReason;
-  /** How many times its batch was delivered. */
-  readonly attempts: number;
-  /** The last failure, as the delivery engine saw it. */
-  readonly lastError: string;
-  readonly deadLetteredAt: string;
-}
+import { type DeadLetter, type DeadLetterDestination, deadLettersOf } from '@activity-history/delivery';
 
 /** Local mode's on-failure destination: a JSON-lines file, or memory on the memory backend. */
 export interface DeadLetterStore extends DeadLetterDestination {
   /** Every record it holds, oldest first. */
   entries(): Promise<readonly DeadLetter[]>;
 }
-
-const lettersOf = (batch: DeadLetterBatch): DeadLetter[] =>
-  batch.records.map((record) => ({
-    shardId: batch.shardId,
-    sequenceNumber: record.recordId,
-    partitionKey: record.partitionKey,
-    data: Buffer.from(record.data).toString('base64'),
-    arrivedAt: new Date(record.arrivedAt).toISOString(),
-    reason: batch.reason,
-    attempts: batch.attempts,
-    lastError: batch.lastError,
-    deadLetteredAt: new Date(batch.at).toISOString(),
-  }));
 
 const readLines = async (file: string): Promise<string[]> => {
   try {
@@ -68,7 +38,7 @@ export const openDeadLetters = async (file: string | null): Promise<DeadLetterSt
   }
   return {
     async add(batch) {
-      const letters = lettersOf(batch);
+      const letters = deadLettersOf(batch);
       if (file === null) kept.push(...letters);
       else await appendFile(file, letters.map((letter) => `${JSON.stringify(letter)}\n`).join(''));
       depth += letters.length;

@@ -2,8 +2,10 @@
  * The activity-history pipeline as one long-running process for containers (Kubernetes, Cloud Run,
  * ECS): the HTTP API through the same handlers as the Lambda functions, behind JWT verification with
  * API Gateway's rules, and the consumer loops of the delivery engine, on PostgreSQL and NATS
- * JetStream; `/metrics` for Prometheus, `/livez` and `/readyz` for the orchestrator, and a graceful
- * drain on SIGTERM. The bin `activity-history-runtime` runs it from the environment.
+ * JetStream (the delivery state, checkpoints and dead letters, on the JetStream server). A replica
+ * runs both, the API only, or the consumer loops of some partitions only. `/metrics` for
+ * Prometheus, `/livez` and `/readyz` for the orchestrator, and a graceful drain on SIGTERM. The bin
+ * `activity-history-runtime` runs it from the environment.
  *
  * @example
  * ```ts
@@ -17,10 +19,7 @@
  *
  * @packageDocumentation
  */
-export { ensureDeliveryTables } from './delivery-tables.js';
 export { jwtAuthorizer } from './jwt-authorizer.js';
-export { openPostgresCheckpoints, type PostgresCheckpoints } from './postgres-checkpoints.js';
-export { openPostgresDeadLetters } from './postgres-dead-letters.js';
 export {
   createPrometheusMetrics,
   type PrometheusMetrics,
@@ -28,7 +27,8 @@ export {
 } from './prometheus-metrics.js';
 export { checkReadiness, type DependencyCheck, type Readiness } from './readiness.js';
 export {
-  type DeliveryPortContext,
+  checkpointBucketOf,
+  deadLetterStreamOf,
   type Runtime,
   type RuntimeOptions,
   startRuntime,
@@ -41,5 +41,6 @@ export {
   type JwtKeys,
   type JwtSettings,
   type RuntimeConfig,
+  type RuntimeRole,
   runtimeConfigFromEnv,
 } from './runtime-config.js';

@@ -28,7 +28,13 @@ try {
   process.exit(1);
 }
 logger.info(
-  { url: runtime.url, stream: config.value.streamName, partitions: config.value.partitions },
+  {
+    url: runtime.url,
+    role: config.value.role,
+    stream: config.value.streamName,
+    partitions: config.value.partitions,
+    consumerPartitions: config.value.consumerPartitions,
+  },
   `listening on ${runtime.url}`,
 );
 

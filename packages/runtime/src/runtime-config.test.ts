@@ -16,10 +16,12 @@ describe('runtimeConfigFromEnv', () => {
     expect(config).toEqual({
       ok: true,
       value: {
+        role: 'all',
         databaseUrl: minimal.DATABASE_URL,
         natsServers: ['nats://nats-0:4222', 'nats://nats-1:4222'],
         streamName: 'activity-events',
         partitions: 4,
+        consumerPartitions: [0, 1, 2, 3],
         host: '0.0.0.0',
         port: 8080,
         jwt: {
@@ -83,6 +85,7 @@ describe('runtimeConfigFromEnv', () => {
       NATS_URL: 'http://nats:4222',
       ACTIVITY_STREAM_NAME: 'activity.events',
       ACTIVITY_STREAM_PARTITIONS: '0',
+      ACTIVITY_CONSUMER_PARTITIONS: '9',
       PORT: '80000',
       JWT_AUDIENCE: ' , ',
       JWT_JWKS: '{"keys": 1}',
@@ -96,6 +99,7 @@ describe('runtimeConfigFromEnv', () => {
       'NATS_URL',
       'ACTIVITY_STREAM_NAME',
       'ACTIVITY_STREAM_PARTITIONS',
+      'ACTIVITY_CONSUMER_PARTITIONS',
       'PORT',
       'JWT_AUDIENCE',
       'JWT_JWKS_URL',
@@ -106,5 +110,53 @@ describe('runtimeConfigFromEnv', () => {
     expect(problems).toContain(
       'JWT_JWKS_URL and JWT_JWKS are exclusive: give the key set by URL or inline, not both',
     );
+  });
+
+  it('splits the work: a replica consumes the partitions it names, or serves the API only', () => {
+    const consumer = runtimeConfigFromEnv({
+      ...minimal,
+      ACTIVITY_STREAM_PARTITIONS: '8',
+      ACTIVITY_CONSUMER_PARTITIONS: '5-7, 0,2-3,3',
+    });
+    const api = runtimeConfigFromEnv({ ...minimal, ACTIVITY_RUNTIME_ROLE: 'API' });
+
+    expect(consumer).toMatchObject({
+      ok: true,
+      value: { role: 'all', consumerPartitions: [0, 2, 3, 5, 6, 7] },
+    });
+    expect(api).toMatchObject({ ok: true, value: { role: 'api', consumerPartitions: [] } });
+  });
+
+  it('needs no JWT variable for a consumer-only replica, which serves no API', () => {
+    const config = runtimeConfigFromEnv({
+      DATABASE_URL: minimal.DATABASE_URL,
+      NATS_URL: minimal.NATS_URL,
+      ACTIVITY_RUNTIME_ROLE: 'consumer',
+      ACTIVITY_CONSUMER_PARTITIONS: '1',
+    });
+
+    expect(config).toMatchObject({
+      ok: true,
+      value: { role: 'consumer', consumerPartitions: [1], jwt: null },
+    });
+  });
+
+  it('names the rule a role or a partition list breaks', () => {
+    const problemsOf = (env: Record<string, string>) => {
+      const config = runtimeConfigFromEnv({ ...minimal, ...env });
+      return config.ok ? [] : config.error;
+    };
+
+    expect(problemsOf({ ACTIVITY_RUNTIME_ROLE: 'worker' })).toEqual([
+      'ACTIVITY_RUNTIME_ROLE must be one of all, api, consumer, not "worker"',
+    ]);
+    for (const list of ['4', '2-1', 'one', '0,,1', '-1', '0-4']) {
+      expect(problemsOf({ ACTIVITY_CONSUMER_PARTITIONS: list })).toEqual([
+        `ACTIVITY_CONSUMER_PARTITIONS must be partition numbers or ranges from 0 to 3, comma-separated (e.g. 0-1,3), not ${JSON.stringify(list)}`,
+      ]);
+    }
+    expect(problemsOf({ ACTIVITY_RUNTIME_ROLE: 'api', ACTIVITY_CONSUMER_PARTITIONS: '0' })).toEqual([
+      'ACTIVITY_CONSUMER_PARTITIONS is for consumers: ACTIVITY_RUNTIME_ROLE=api runs none',
+    ]);
   });
 });

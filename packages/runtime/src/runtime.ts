@@ -2,55 +2,35 @@ import {
   createJetStreamEventStream,
   ensureJetStream,
   jetStreamShardSource,
+  openJetStreamCheckpoints,
+  openJetStreamDeadLetters,
 } from '@activity-history/adapters-nats';
-import { createPostgresEventStore, migrate, type Queryable } from '@activity-history/adapters-postgres';
+import { createPostgresEventStore, migrate } from '@activity-history/adapters-postgres';
 import { type Clock, DEFAULT_THRESHOLDS, type HealthThresholds, systemClock } from '@activity-history/core';
-import {
-  createDeliveryEngine,
-  type DeadLetterDestination,
-  type DeliveryEngine,
-  type ShardCheckpoints,
-} from '@activity-history/delivery';
+import { createDeliveryEngine, type DeliveryEngine } from '@activity-history/delivery';
 import {
   createHandlers,
   createLogger,
+  errorResponse,
   invokeAsEventSource,
   jsonResponse,
   type Logger,
   openApiDocument,
 } from '@activity-history/handlers';
-import { type GatewayPage, startHttpGateway } from '@activity-history/http-gateway';
+import { type GatewayAuthorizer, type GatewayPage, startHttpGateway } from '@activity-history/http-gateway';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
-import { ensureDeliveryTables } from './delivery-tables.js';
 import { jwtAuthorizer } from './jwt-authorizer.js';
-import { openPostgresCheckpoints } from './postgres-checkpoints.js';
-import { openPostgresDeadLetters } from './postgres-dead-letters.js';
 import { createPrometheusMetrics, type PrometheusMetrics } from './prometheus-metrics.js';
 import { checkReadiness } from './readiness.js';
 import type { RuntimeConfig } from './runtime-config.js';
-
-/** What the ports of the consumer loops are opened with. */
-export interface DeliveryPortContext {
-  /** The store's pool. */
-  readonly db: Queryable;
-  readonly connection: NatsConnection;
-  readonly stream: string;
-  /** The stream's life (name and creation time): checkpoints of another life are not valid. */
-  readonly identity: string;
-  readonly logger: Logger;
-}
 
 /** What may be swapped in; each has a default. */
 export interface RuntimeOptions {
   readonly logger?: Logger;
   readonly clock?: Clock;
-  /** Where each partition's checkpoint is kept; default the `delivery_checkpoints` table. */
-  readonly openCheckpoints?: (context: DeliveryPortContext) => Promise<ShardCheckpoints>;
-  /** Where records given up on go; default the `delivery_dead_letters` table. */
-  readonly openDeadLetters?: (context: DeliveryPortContext) => Promise<DeadLetterDestination>;
   /** How far back `/health` and the diagnosis look, ms (default 60 s). */
   readonly metricsWindowMs?: number;
   readonly thresholds?: HealthThresholds;
@@ -62,7 +42,8 @@ export interface Runtime {
   readonly url: string;
   readonly port: number;
   readonly metrics: PrometheusMetrics;
-  readonly delivery: DeliveryEngine;
+  /** The consumer loops; `null` on an API-only replica. */
+  readonly delivery: DeliveryEngine | null;
   /**
    * The graceful stop: takes no new request and answers those in flight, lets each partition's
    * batch in flight finish and checkpoint, flushes the metrics, drains the NATS connection and
@@ -78,27 +59,31 @@ const DUPLICATE_WINDOW_MS = 120_000;
 /** The region the functions see in their Kinesis events; nothing here runs in one. */
 const REGION = 'none';
 
-const defaultCheckpoints = async (context: DeliveryPortContext): Promise<ShardCheckpoints> => {
-  const checkpoints = await openPostgresCheckpoints(context.db, context);
-  if (checkpoints.discarded > 0) {
-    context.logger.warn(
-      { stream: context.stream, discarded: checkpoints.discarded },
-      'the stream was recreated: its old checkpoints were dropped',
-    );
-  }
-  return checkpoints;
-};
+/** The KV bucket of the consumer loops' checkpoints: one per stream, its keys the partitions. */
+export const checkpointBucketOf = (streamName: string): string => `${streamName}-checkpoints`;
+/** The dead-letter stream, capturing `<name>.>`: a record given up on is one message on it. */
+export const deadLetterStreamOf = (streamName: string): string => `${streamName}-dead-letters`;
 
-const defaultDeadLetters = (context: DeliveryPortContext): Promise<DeadLetterDestination> =>
-  openPostgresDeadLetters(context.db, context.stream);
+/** What a consumer-only replica answers on the API's routes: it serves none. */
+const noApi: GatewayAuthorizer = async () => ({
+  allowed: false,
+  response: errorResponse(
+    404,
+    'not_found',
+    'this replica runs the consumer loops only (ACTIVITY_RUNTIME_ROLE=consumer): send API requests to an api replica',
+  ),
+});
 
 /**
  * Starts the pipeline as one long-running process: connects to PostgreSQL (a `pg` Pool, the store's
  * migrations applied before anything is served) and NATS (the JetStream stream created or brought
  * to its definition), serves the HTTP API through the same handlers as the Lambda functions, behind
  * JWT verification with API Gateway's rules, beside `/metrics` (Prometheus), `/livez`, `/readyz` and
- * `/openapi.json`, and runs the delivery engine over the stream's partitions, one batch in flight
- * per partition, checkpointing where a replaced container resumes.
+ * `/openapi.json`, and runs the delivery engine over the partitions it is given, one batch in
+ * flight per partition. The delivery state lives on the JetStream server: each partition's
+ * checkpoint in a KV bucket, where a replaced container resumes, and the records given up on in a
+ * dead-letter stream. The role decides what runs: the API and the consumer loops (`all`), the API
+ * only, or the consumer loops only (their port then serves the probes and `/metrics`).
  *
  * @example
  * ```ts
@@ -119,17 +104,16 @@ export const startRuntime = async (config: RuntimeConfig, options: RuntimeOption
   let connection: NatsConnection | null = null;
   try {
     const migrated = await migrate(pool);
-    await ensureDeliveryTables(pool);
     logger.info({ applied: migrated.applied, version: migrated.version }, 'PostgreSQL schema migrated');
     const nats = await connect({ servers: [...config.natsServers], name: 'activity-history-runtime' });
     connection = nats;
-    const { created } = await ensureJetStream(await jetstreamManager(nats), {
+    const jsm = await jetstreamManager(nats);
+    await ensureJetStream(jsm, {
       name: config.streamName,
       subjects: [`${config.streamName}.*`],
       duplicateWindowMs: DUPLICATE_WINDOW_MS,
     });
     const streamOptions = { connection: nats, stream: config.streamName, partitions: config.partitions };
-    const source = jetStreamShardSource(streamOptions);
     const metrics = createPrometheusMetrics({ clock, retentionMs: METRICS_RETENTION_MS });
     const metricsWindowMs = options.metricsWindowMs ?? 60_000;
     const handlers = createHandlers({
@@ -142,26 +126,46 @@ export const startRuntime = async (config: RuntimeConfig, options: RuntimeOption
       metricsWindowMs,
       thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
     });
-    const context: DeliveryPortContext = {
-      db: pool,
-      connection: nats,
-      stream: config.streamName,
-      identity: `${config.streamName}@${created}`,
-      logger,
-    };
-    const delivery = createDeliveryEngine({
-      source,
-      checkpoints: await (options.openCheckpoints ?? defaultCheckpoints)(context),
-      deadLetters: await (options.openDeadLetters ?? defaultDeadLetters)(context),
-      invoke: invokeAsEventSource(handlers.process, {
-        streamArn: `nats:jetstream:${config.streamName}`,
-        region: REGION,
-      }),
-      clock,
-      metrics,
-      logger: logger.child({ stage: 'delivery' }),
-      settings: config.delivery,
-    });
+    const delivery =
+      config.consumerPartitions.length === 0
+        ? null
+        : await (async () => {
+            const source = jetStreamShardSource({
+              ...streamOptions,
+              readPartitions: config.consumerPartitions,
+            });
+            const checkpoints = await openJetStreamCheckpoints({
+              connection: nats,
+              bucket: checkpointBucketOf(config.streamName),
+              source,
+            });
+            if (checkpoints.discarded.length > 0) {
+              logger.warn(
+                { stream: config.streamName, discarded: checkpoints.discarded },
+                'the stream was recreated: the checkpoints of its old life were dropped',
+              );
+            }
+            const deadLetterStream = deadLetterStreamOf(config.streamName);
+            await ensureJetStream(jsm, {
+              name: deadLetterStream,
+              subjects: [`${deadLetterStream}.>`],
+              // Drops a record dead-lettered again after a crash, before its checkpoint was written.
+              duplicateWindowMs: DUPLICATE_WINDOW_MS,
+            });
+            return createDeliveryEngine({
+              source,
+              checkpoints,
+              deadLetters: await openJetStreamDeadLetters({ connection: nats, stream: deadLetterStream }),
+              invoke: invokeAsEventSource(handlers.process, {
+                streamArn: `nats:jetstream:${config.streamName}`,
+                region: REGION,
+              }),
+              clock,
+              metrics,
+              logger: logger.child({ stage: 'delivery' }),
+              settings: config.delivery,
+            });
+          })();
     const pages = new Map<string, GatewayPage>([
       ['/livez', () => jsonResponse(200, { status: 'alive' })],
       [
@@ -186,14 +190,14 @@ export const startRuntime = async (config: RuntimeConfig, options: RuntimeOption
     ]);
     const gateway = await startHttpGateway({
       functions: handlers,
-      authorize: jwtAuthorizer(config.jwt),
+      authorize: config.jwt === null ? noApi : jwtAuthorizer(config.jwt),
       pages,
       host: config.host,
       port: config.port,
       logger,
       selfAddressed: true,
     });
-    delivery.start();
+    delivery?.start();
     let closing: Promise<void> | null = null;
     return {
       url: gateway.url,
@@ -203,7 +207,7 @@ export const startRuntime = async (config: RuntimeConfig, options: RuntimeOption
       close() {
         closing ??= (async () => {
           await gateway.close();
-          await delivery.stop();
+          await delivery?.stop();
           await metrics.flush();
           await nats.drain();
           await pool.end();

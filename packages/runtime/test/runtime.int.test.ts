@@ -1,9 +1,10 @@
+import { openJetStreamDeadLetters } from '@activity-history/adapters-nats';
 import { createLogger } from '@activity-history/handlers';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkReadiness } from '../src/readiness.js';
-import { type Runtime, startRuntime } from '../src/runtime.js';
+import { deadLetterStreamOf, type Runtime, startRuntime } from '../src/runtime.js';
 import { runtimeConfigFromEnv } from '../src/runtime-config.js';
 import { eventsOf, get, postEvents, totalsOf } from './support/api.js';
 import { type Backends, startBackends } from './support/backends.js';
@@ -16,7 +17,13 @@ let reader: string;
 
 beforeAll(async () => {
   backends = await startBackends();
-  const config = runtimeConfigFromEnv(backends.env);
+  const config = runtimeConfigFromEnv({
+    ...backends.env,
+    // A failing batch is given up on within a second: the poison test waits for its dead letter.
+    ACTIVITY_POLLER_MAX_RETRY_ATTEMPTS: '2',
+    ACTIVITY_POLLER_RETRY_BACKOFF_MS: '20',
+    ACTIVITY_POLLER_RETRY_BACKOFF_MAX_MS: '50',
+  });
   if (!config.ok) throw new Error(config.error.join('\n'));
   runtime = await startRuntime(config.value, { logger: createLogger({ level: 'silent' }) });
   url = runtime.url;
@@ -107,6 +114,63 @@ describe('the runtime over HTTP, on PostgreSQL and NATS JetStream', () => {
       status: 'ready',
       checks: { postgres: { ok: true }, nats: { ok: true } },
     });
+  });
+});
+
+describe('the runtime given a batch it cannot store', () => {
+  it('sends it to the dead-letter stream once retries are spent, readable there, and says so in /health and the diagnosis', async () => {
+    // A real refusal by the database, for one user only: every append of theirs fails.
+    const pool = new pg.Pool({ connectionString: backends.env.DATABASE_URL });
+    await pool.query(`CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'the test refuses u-poison'; END $$`);
+    await pool.query(`CREATE TRIGGER refuse_poison BEFORE INSERT ON activity_events FOR EACH ROW
+      WHEN (NEW.user_id = 'u-poison') EXECUTE FUNCTION refuse_poison()`);
+    const nats = await connect({ servers: backends.env.NATS_URL! });
+    try {
+      const poisoned = await backends.issuer.sign('u-poison', '');
+      expect((await postEvents(url, poisoned, eventsOf('u-poison', 3, 'p'))).status).toBe(202);
+      const health = async () => {
+        const body = (await get(url, '/health', reader)).body as {
+          stages: { process: { data: { deadLetters: { depth: number | null } } } };
+        };
+        return body.stages.process.data.deadLetters.depth;
+      };
+      await expect.poll(health, { timeout: 20_000, interval: 100 }).toBe(3);
+
+      const deadLetters = await openJetStreamDeadLetters({
+        connection: nats,
+        stream: deadLetterStreamOf('activity-events'),
+      });
+      const letters = (await deadLetters.read(0, 10)).map(({ letter }) => letter);
+      const diagnosis = await get(url, '/users/u-poison/diagnosis', admin);
+      const processor = (
+        diagnosis.body.checks as { id: string; status: string; data: Record<string, unknown> }[]
+      ).find((check) => check.id === 'processor');
+
+      expect(deadLetters.depth()).toBe(3);
+      expect(letters.map((letter) => letter.partitionKey)).toEqual(['u-poison', 'u-poison', 'u-poison']);
+      expect(letters.every((letter) => letter.reason === 'retries_exhausted' && letter.attempts === 3)).toBe(
+        true,
+      );
+      // The function reported the records failed (batchItemFailures), so the engine retried them alone.
+      expect(letters[0]!.lastError).toBe('3 records reported failed');
+      const envelope = JSON.parse(Buffer.from(letters[0]!.data, 'base64').toString('utf8'));
+      expect(envelope).toMatchObject({ event: { userId: 'u-poison', eventId: 'p-0' } });
+      expect(processor).toMatchObject({
+        summary: expect.stringContaining('3 records in the dead-letter store'),
+        data: { deadLetters: { depth: 3 } },
+      });
+      expect(processor?.status).not.toBe('ok');
+      // The partition moved on: a user sharing it is still counted.
+      await postEvents(url, reader, eventsOf('u-1', 1, 'after-poison'));
+      await expect
+        .poll(() => totalsOf(url, reader, 'u-1'), { timeout: 20_000, interval: 100 })
+        .toMatchObject({ count: 31 });
+    } finally {
+      await pool.query('DROP TRIGGER refuse_poison ON activity_events');
+      await pool.end();
+      await nats.close();
+    }
   });
 });
 
