@@ -172,6 +172,44 @@ describe('JetStream shard source', () => {
     });
   });
 
+  it('reads a long partition whole, oldest first, past other partitions and deleted records, and leaves no consumer behind', async () => {
+    await withHarness(async (harness) => {
+      const published = await harness.stream.publish(Array.from({ length: 300 }, (_, i) => envelope(i)));
+      expect(published.every((o) => o.written)).toBe(true);
+      const jsm = await jetstreamManager(harness.connection);
+      const [shard] = await harness.source.shardIds();
+      // The partition's records as the stream holds them, one stream sequence at a time.
+      const inStream: { seq: number; eventId: string }[] = [];
+      const { state } = await jsm.streams.info(harness.streamName);
+      for (let seq = 1; seq <= state.last_seq; seq++) {
+        const message = await jsm.direct.getMessage(harness.streamName, { seq });
+        if (message?.subject === shard)
+          inStream.push({ seq, eventId: message.json<StreamEnvelope>().event.eventId });
+      }
+      // Two records gone from the middle of the partition, as a purge or a retention limit leaves it.
+      const gone = [inStream[5]!, inStream[40]!];
+      for (const { seq } of gone) await jsm.streams.deleteMessage(harness.streamName, seq);
+      const expected = inStream.filter((record) => !gone.includes(record));
+
+      const whole = await harness.source.read(shard!, null, 10_000);
+      const head = await harness.source.read(shard!, null, 30);
+      const middle = await harness.source.read(shard!, String(expected[29]!.seq), 30);
+      const tail = await harness.source.read(shard!, String(expected.at(-3)!.seq), 30);
+
+      const seqs = (records: readonly IncomingRecord[]) => records.map((record) => Number(record.recordId));
+      expect(expected.length).toBeGreaterThan(60);
+      expect(seqs(whole)).toEqual(expected.map((record) => record.seq));
+      expect(eventIdsOf(whole)).toEqual(expected.map((record) => record.eventId));
+      expect(whole.every((record) => record.shard === shard && record.partitionKey.startsWith('u-'))).toBe(
+        true,
+      );
+      expect(seqs(head)).toEqual(expected.slice(0, 30).map((record) => record.seq));
+      expect(seqs(middle)).toEqual(expected.slice(30, 60).map((record) => record.seq));
+      expect(seqs(tail)).toEqual(expected.slice(-2).map((record) => record.seq));
+      expect(await jsm.consumers.list(harness.streamName).next()).toEqual([]);
+    });
+  });
+
   it('names the stream by its life: a stream deleted and created again has another identity', async () => {
     await withHarness(async (harness) => {
       const identity = await harness.source.identity();
