@@ -13,6 +13,7 @@ import pg from 'pg';
 import {
   createPostgresEventStore,
   migrate,
+  type NamedStatement,
   type PostgresConnector,
   type PostgresSession,
 } from '../packages/adapters-postgres/src/index.js';
@@ -44,9 +45,13 @@ const countingConnector = (inner: PostgresConnector) => {
     async connect() {
       const session = await inner.connect();
       const counted: PostgresSession = {
-        query: (text, params) => {
-          statements.push({ text, params });
-          return session.query(text, params);
+        query: (statement: string | NamedStatement, params?: unknown[]) => {
+          if (typeof statement === 'string') {
+            statements.push({ text: statement, params });
+            return session.query(statement, params);
+          }
+          statements.push({ text: statement.text, params: statement.values });
+          return session.query(statement);
         },
         release: (error) => session.release(error),
         on: (event, listener) => session.on?.(event, listener),

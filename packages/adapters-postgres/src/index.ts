@@ -19,6 +19,7 @@ export { type MigrationReport, migrate, PostgresMigrationError } from './migrate
 export { MIGRATIONS, type Migration } from './migrations.js';
 export {
   exclusiveSession,
+  type NamedStatement,
   type PostgresConnector,
   type PostgresSession,
   type Queryable,

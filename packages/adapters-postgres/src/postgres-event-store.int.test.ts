@@ -20,13 +20,13 @@ afterAll(async () => {
 });
 
 let databases = 0;
-/** A fresh database of the shared server, migrated, behind a pool of real connections. */
-const freshDatabase = async (): Promise<pg.Pool> => {
+/** A fresh database of the shared server, migrated, behind a pool of `max` real connections. */
+const freshDatabase = async (max = 8): Promise<pg.Pool> => {
   started ??= startEmbeddedPostgres();
   const server = await started;
   const name = `suite_${databases++}`;
   await server.createDatabase(name);
-  const pool = new pg.Pool({ connectionString: server.urlOf(name), max: 8 });
+  const pool = new pg.Pool({ connectionString: server.urlOf(name), max });
   pools.push(pool);
   // An idle connection reports errors on its pool: the server stopping after the last suite
   // (57P01, admin_shutdown) is expected; anything else fails the file.
@@ -122,5 +122,42 @@ describe('postgres store on a connection dropped mid-transaction', () => {
     const [counter] = await store.readDailyCounters('u-1', range.value);
     expect(counter?.summary.count).toBe(8);
     expect(counter?.summary.quantityMicros).toBe(16_000_000n);
+  });
+});
+
+describe('postgres store over a pg connection', () => {
+  it('prepares its append and history statements once per connection and runs them again by name', async () => {
+    // One connection, so that every statement below meets the statements prepared before it.
+    const single = await freshDatabase(1);
+    const store = createPostgresEventStore({ connector: single });
+    const DAY = Date.UTC(2026, 2, 1);
+    const entry = (user: string, i: number) => ({
+      event: {
+        eventId: `e-${i}`,
+        userId: user,
+        type: i % 2 === 0 ? 'track.played' : 'page.read',
+        occurredAt: new Date(DAY + i * 60_000).toISOString(),
+        quantity: 1,
+        attributes: {},
+      } satisfies ActivityEvent,
+      position: { shard: 'activity.0', sequence: String(i) },
+    });
+    const range = dayRange(DAY, DAY + DAY_MS);
+    if (!range.ok) throw new Error('a day is a range');
+
+    await store.append([1, 2, 3].map((i) => entry('u-1', i)));
+    await store.append([4, 5].map((i) => entry('u-2', i)));
+    await store.readDailyCounters('u-1', range.value);
+    await store.readDailyCounters('u-2', range.value);
+    const { rows } = await single.query<{ name: string; runs: number }>(
+      `SELECT name, (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements ORDER BY name`,
+    );
+
+    expect(rows).toEqual([
+      { name: 'activity-history:add to counter', runs: 4 },
+      { name: 'activity-history:claim', runs: 5 },
+      { name: 'activity-history:counters in', runs: 2 },
+      { name: 'activity-history:lock user', runs: 2 },
+    ]);
   });
 });

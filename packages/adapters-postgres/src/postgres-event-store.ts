@@ -20,7 +20,7 @@ import {
   systemClock,
   toQuantityMicros,
 } from '@activity-history/core';
-import type { PostgresConnector, PostgresSession, Queryable } from './postgres-connection.js';
+import type { NamedStatement, PostgresConnector, PostgresSession } from './postgres-connection.js';
 import { isContentRefusal, refusalMessage, sqlStateOf, toEventStoreError } from './postgres-failure.js';
 
 /** Options of {@link createPostgresEventStore}. */
@@ -73,6 +73,16 @@ GROUP BY day, type`;
  * applications' advisory locks on the same database.
  */
 const LOCK_USER = 'SELECT pg_advisory_xact_lock(1634205697, hashtext($1))';
+
+/**
+ * The statements sent for every append and every history read go by name, so that `pg` prepares
+ * each once per connection (see `NamedStatement`); the names are the store's own.
+ */
+const named = (name: string, text: string, values: unknown[]): NamedStatement => ({
+  name: `activity-history:${name}`,
+  text,
+  values,
+});
 
 interface TallyRow {
   readonly day: string;
@@ -167,12 +177,12 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
     operation: string,
     userId: string,
     writes: string,
-    work: (session: Queryable) => Promise<T>,
+    work: (session: PostgresSession) => Promise<T>,
   ): Promise<T> =>
     withSession(operation, async (session) => {
       await session.query(`BEGIN /* writes: ${writes} */`);
       try {
-        await session.query(LOCK_USER, [userId]);
+        await session.query(named('lock user', LOCK_USER, [userId]));
         const result = await work(session);
         await session.query('COMMIT');
         return result;
@@ -183,20 +193,22 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
       }
     });
 
-  const claimIn = async (session: Queryable, { event, position }: PositionedEvent): Promise<Claim> => {
+  const claimIn = async (session: PostgresSession, { event, position }: PositionedEvent): Promise<Claim> => {
     const ms = occurredAtMs(event);
     try {
-      const { rows } = await session.query(CLAIM, [
-        event.userId,
-        event.eventId,
-        dayKeyOf(ms),
-        event.type,
-        ms,
-        String(toQuantityMicros(event.quantity)),
-        JSON.stringify(event),
-        position.shard,
-        position.sequence,
-      ]);
+      const { rows } = await session.query(
+        named('claim', CLAIM, [
+          event.userId,
+          event.eventId,
+          dayKeyOf(ms),
+          event.type,
+          ms,
+          String(toQuantityMicros(event.quantity)),
+          JSON.stringify(event),
+          position.shard,
+          position.sequence,
+        ]),
+      );
       const row = rows[0] as ClaimRow | undefined;
       if (row === undefined) throw new Error(`the claim of ${keyOf(event)} returned no row`);
       if (row.stored) return { kind: 'stored' };
@@ -234,13 +246,15 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
       }
       const userId = entries[0]!.event.userId;
       for (const counter of [...counters.values()].sort((a, b) => (tallyId(a) < tallyId(b) ? -1 : 1))) {
-        await session.query(ADD_TO_COUNTER, [
-          userId,
-          counter.day,
-          counter.type,
-          counter.count,
-          counter.quantityMicros.toString(),
-        ]);
+        await session.query(
+          named('add to counter', ADD_TO_COUNTER, [
+            userId,
+            counter.day,
+            counter.type,
+            counter.count,
+            counter.quantityMicros.toString(),
+          ]),
+        );
       }
       // Outcomes only: planAppend's contributions serve the watermark protocol, which a
       // transaction does not need (what it inserted it counted, in the same commit).
@@ -286,7 +300,7 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Po
 
     async readDailyCounters(userId, range: DayRange): Promise<DailyCounter[]> {
       const { rows } = await withSession('readDailyCounters', (session) =>
-        session.query(COUNTERS_IN, [userId, dayKeyOf(range.from), dayKeyOf(range.to)]),
+        session.query(named('counters in', COUNTERS_IN, [userId, dayKeyOf(range.from), dayKeyOf(range.to)])),
       );
       return dailyCountersOfTallies(talliesOf(userId, rows));
     },

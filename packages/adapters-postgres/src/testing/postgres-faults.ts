@@ -6,7 +6,7 @@ import {
   type WriteFault,
   type WriteKind,
 } from '@activity-history/core';
-import type { PostgresConnector, PostgresSession } from '../postgres-connection.js';
+import type { NamedStatement, PostgresConnector, PostgresSession } from '../postgres-connection.js';
 
 /** Fault switches on a connector, see {@link injectPostgresFaults}. */
 export interface PostgresFaults {
@@ -58,34 +58,37 @@ export const injectPostgresFaults = (connector: PostgresConnector): PostgresFaul
   let writes = 0;
   const wrap = (session: PostgresSession): PostgresSession => {
     let transaction: WriteKind[] | null = null;
-    const send = (text: string, params?: unknown[]) => () => {
-      writes++;
-      return session.query(text, params);
-    };
+    const pass = (statement: string | NamedStatement, params?: unknown[]) =>
+      typeof statement === 'string' ? session.query(statement, params) : session.query(statement);
     return {
       release: (error) => session.release(error),
-      async query(text, params) {
+      async query(statement: string | NamedStatement, params?: unknown[]) {
+        const text = typeof statement === 'string' ? statement : statement.text;
+        const send = () => {
+          writes++;
+          return pass(statement, params);
+        };
         const begin = BEGIN.exec(text);
         if (begin !== null) {
           const kinds = begin[1]!.split(' ') as WriteKind[];
           for (const kind of kinds) await holds.run(kind, async () => undefined);
           transaction = kinds;
-          return session.query(text, params);
+          return pass(statement, params);
         }
         if (/^ROLLBACK\b/.test(text)) {
           transaction = null;
-          return session.query(text, params);
+          return pass(statement, params);
         }
         if (/^COMMIT\b/.test(text)) {
           const kind = transaction?.[0] ?? 'claim';
           transaction = null;
-          return faults.run(kind, send(text, params));
+          return faults.run(kind, send);
         }
         const write = WRITE.exec(text);
-        if (write === null) return session.query(text, params);
+        if (write === null) return pass(statement, params);
         const kind = write[1] as WriteKind;
         if (transaction === null) await holds.run(kind, async () => undefined);
-        return faults.run(kind, send(text, params));
+        return faults.run(kind, send);
       },
     };
   };
