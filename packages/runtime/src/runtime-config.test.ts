@@ -29,7 +29,7 @@ describe('runtimeConfigFromEnv', () => {
           audiences: ['activity-history', 'activity-admin'],
           keys: { kind: 'remote', jwksUrl: new URL(minimal.JWT_JWKS_URL) },
         },
-        delivery: {},
+        delivery: { batchSize: 500 },
         logLevel: 'info',
       },
     });
@@ -47,7 +47,7 @@ describe('runtimeConfigFromEnv', () => {
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'WARN',
-      ACTIVITY_POLLER_BATCH_SIZE: '500',
+      ACTIVITY_POLLER_BATCH_SIZE: '50',
     });
 
     expect(config).toMatchObject({
@@ -59,7 +59,7 @@ describe('runtimeConfigFromEnv', () => {
         host: '127.0.0.1',
         logLevel: 'warn',
         jwt: { keys: { kind: 'local', jwks } },
-        delivery: { batchSize: 500 },
+        delivery: { batchSize: 50 },
       },
     });
   });
