@@ -183,7 +183,7 @@ describe('JetStream shard source', () => {
       const { state } = await jsm.streams.info(harness.streamName);
       for (let seq = 1; seq <= state.last_seq; seq++) {
         const message = await jsm.direct.getMessage(harness.streamName, { seq });
-        if (message?.subject === shard)
+        if (message !== null && message.subject === shard)
           inStream.push({ seq, eventId: message.json<StreamEnvelope>().event.eventId });
       }
       // Two records gone from the middle of the partition, as a purge or a retention limit leaves it.
