@@ -3,12 +3,11 @@ import {
   AckPolicy,
   DeliverPolicy,
   type JetStreamManager,
-  type JsMsg,
   jetstream,
   jetstreamManager,
   type StoredMsg,
 } from '@nats-io/jetstream';
-import { type NatsConnection, nanos } from '@nats-io/nats-core';
+import { type MsgHdrs, type NatsConnection, nanos } from '@nats-io/nats-core';
 import { checkPartitions, partitionSubjects, USER_ID_HEADER } from './partitions.js';
 
 /** Options of {@link jetStreamShardSource}. */
@@ -26,18 +25,15 @@ export interface JetStreamShardSourceOptions {
   readonly readPartitions?: readonly number[];
 }
 
-const toRecord = (shardId: string, message: StoredMsg): IncomingRecord => ({
+/** A stored message (direct get) and a consumed one (a pull) name their headers differently. */
+const toRecord = (
+  shardId: string,
+  message: Pick<StoredMsg, 'seq' | 'data' | 'time'>,
+  headers: MsgHdrs | undefined,
+): IncomingRecord => ({
   recordId: String(message.seq),
   shard: shardId,
-  partitionKey: message.header?.get(USER_ID_HEADER) ?? '',
-  data: message.data,
-  arrivedAt: message.time.getTime(),
-});
-
-const consumedRecord = (shardId: string, message: JsMsg): IncomingRecord => ({
-  recordId: String(message.seq),
-  shard: shardId,
-  partitionKey: message.headers?.get(USER_ID_HEADER) ?? '',
+  partitionKey: headers?.get(USER_ID_HEADER) ?? '',
   data: message.data,
   arrivedAt: message.time.getTime(),
 });
@@ -115,7 +111,7 @@ export const jetStreamShardSource = (options: JetStreamShardSourceOptions): Shar
         next_by_subj: shardId,
       });
       if (first === null) return [];
-      const records = [toRecord(shardId, first)];
+      const records = [toRecord(shardId, first, first.header)];
       if (limit === 1) return records;
       const consumer = await manager.consumers.add(options.stream, {
         ack_policy: AckPolicy.None,
@@ -134,7 +130,7 @@ export const jetStreamShardSource = (options: JetStreamShardSourceOptions): Shar
           const messages = await client.consumers
             .getConsumerFromInfo(consumer)
             .fetch({ max_messages: wanted, expires: PULL_EXPIRES_MS });
-          for await (const message of messages) records.push(consumedRecord(shardId, message));
+          for await (const message of messages) records.push(toRecord(shardId, message, message.headers));
         }
       } finally {
         await manager.consumers.delete(options.stream, consumer.name);
