@@ -41,4 +41,43 @@ describe('deliverySettingsFromEnv', () => {
       ],
     });
   });
+
+  /** The documented range of every variable (docs/local-mode.md, the runtime's README). */
+  const RANGES = [
+    ['ACTIVITY_POLLER_BATCH_SIZE', 'batchSize', 1, 10_000],
+    ['ACTIVITY_POLLER_BATCHING_WINDOW_MS', 'batchingWindowMs', 0, 300_000],
+    ['ACTIVITY_POLLER_MAX_RETRY_ATTEMPTS', 'maximumRetryAttempts', -1, 10_000],
+    ['ACTIVITY_POLLER_MAX_RECORD_AGE_MS', 'maximumRecordAgeMs', -1, 604_800_000],
+    ['ACTIVITY_POLLER_RETRY_BACKOFF_MS', 'retryBackoffInitialMs', 1, 3_600_000],
+    ['ACTIVITY_POLLER_RETRY_BACKOFF_MAX_MS', 'retryBackoffMaxMs', 1, 3_600_000],
+    ['ACTIVITY_POLLER_INTERVAL_MS', 'pollIntervalMs', 1, 60_000],
+    ['ACTIVITY_POLLER_READ_AHEAD', 'readAheadRecords', 1, 10_000],
+    ['ACTIVITY_POLLER_METRICS_INTERVAL_MS', 'metricsIntervalMs', 100, 60_000],
+  ] as const;
+
+  it.each(RANGES)(
+    'accepts %s at both ends of its range and refuses it just outside',
+    (name, key, min, max) => {
+      expect(deliverySettingsFromEnv({ [name]: String(min) })).toEqual({ ok: true, value: { [key]: min } });
+      expect(deliverySettingsFromEnv({ [name]: ` ${max} ` })).toEqual({ ok: true, value: { [key]: max } });
+      for (const outside of [min - 1, max + 1]) {
+        expect(deliverySettingsFromEnv({ [name]: String(outside) })).toEqual({
+          ok: false,
+          error: [`${name} must be an integer from ${min} to ${max}, not "${outside}"`],
+        });
+      }
+    },
+  );
+
+  it('reads ACTIVITY_POLLER_BISECT as true or false, trimmed, and leaves it unset when empty', () => {
+    expect(deliverySettingsFromEnv({ ACTIVITY_POLLER_BISECT: ' true ' })).toEqual({
+      ok: true,
+      value: { bisectBatchOnFunctionError: true },
+    });
+    expect(deliverySettingsFromEnv({ ACTIVITY_POLLER_BISECT: 'false' })).toEqual({
+      ok: true,
+      value: { bisectBatchOnFunctionError: false },
+    });
+    expect(deliverySettingsFromEnv({ ACTIVITY_POLLER_BISECT: '' })).toEqual({ ok: true, value: {} });
+  });
 });
