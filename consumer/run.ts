@@ -9,7 +9,10 @@
  *     each function's asset is the installed handlers package's bundle, byte for byte;
  * (e) starts the installed local mode (`activity-history-local`, memory backend), runs the
  *     installed `activity-history-demo` against it until every count is exact, and stops it with
- *     SIGTERM.
+ *     SIGTERM;
+ * (f) the same on the postgres backend (PGlite on disk, a nats-server local mode starts);
+ * (g) runs the installed container runtime (`activity-history-runtime`) with an empty
+ *     environment: it must refuse, exit 2, naming each required variable.
  * Exits 1 at the first step that fails, saying which.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -205,47 +208,81 @@ try {
     }
   });
 
+  /** Starts the installed local mode on a backend, runs the installed demo, stops it with SIGTERM. */
+  const localModeServesTheDemo = async (backend: 'memory' | 'postgres') => {
+    const bin = (name: string) => join(project, 'node_modules/.bin', name);
+    const local = spawn(bin('activity-history-local'), [], {
+      cwd: project,
+      env: {
+        ...process.env,
+        PORT: '0',
+        ACTIVITY_BACKEND: backend,
+        ACTIVITY_DATA_DIR: join(project, `data-${backend}`),
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output += chunk.toString();
+    };
+    local.stdout.on('data', keep);
+    local.stderr.on('data', keep);
+    const exited = new Promise<number | string>((resolve) =>
+      local.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        // PGlite creates its database on the first start: seconds, more on a busy machine.
+        const timer = setTimeout(() => reject(new Error(`local mode did not start:\n${output}`)), 90_000);
+        local.stdout.on('data', () => {
+          const match = /^API\s+(http:\/\/127\.0\.0\.1:\d+)\//m.exec(output);
+          if (match !== null) {
+            clearTimeout(timer);
+            resolve(match[1]!);
+          }
+        });
+        void exited.then(() => reject(new Error(`local mode exited at start-up:\n${output}`)));
+      });
+      const demo = run(project, bin('activity-history-demo'), ['--users', '5', '--url', url]);
+      if (!demo.includes('every count is exact')) throw new Error(`the demo printed:\n${demo}`);
+      local.kill('SIGTERM');
+      const code = await exited;
+      if (code !== 0 || !output.includes('stopped cleanly'))
+        throw new Error(`local mode ended with ${code}:\n${output}`);
+    } finally {
+      local.kill('SIGKILL');
+    }
+  };
+
   await stepAsync(
     '(e) the installed local mode serves, the installed demo counts exactly, SIGTERM stops it',
-    async () => {
-      const bin = (name: string) => join(project, 'node_modules/.bin', name);
-      const local = spawn(bin('activity-history-local'), [], {
-        cwd: project,
-        env: { ...process.env, PORT: '0', ACTIVITY_BACKEND: 'memory', LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      const keep = (chunk: Buffer) => {
-        output += chunk.toString();
-      };
-      local.stdout.on('data', keep);
-      local.stderr.on('data', keep);
-      const exited = new Promise<number | string>((resolve) =>
-        local.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
-      );
-      try {
-        const url = await new Promise<string>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`local mode did not start:\n${output}`)), 30_000);
-          local.stdout.on('data', () => {
-            const match = /^API\s+(http:\/\/127\.0\.0\.1:\d+)\//m.exec(output);
-            if (match !== null) {
-              clearTimeout(timer);
-              resolve(match[1]!);
-            }
-          });
-          void exited.then(() => reject(new Error(`local mode exited at start-up:\n${output}`)));
-        });
-        const demo = run(project, bin('activity-history-demo'), ['--users', '5', '--url', url]);
-        if (!demo.includes('every count is exact')) throw new Error(`the demo printed:\n${demo}`);
-        local.kill('SIGTERM');
-        const code = await exited;
-        if (code !== 0 || !output.includes('stopped cleanly'))
-          throw new Error(`local mode ended with ${code}:\n${output}`);
-      } finally {
-        local.kill('SIGKILL');
-      }
-    },
+    () => localModeServesTheDemo('memory'),
   );
+
+  await stepAsync(
+    '(f) the same on the postgres backend: PGlite on disk and a nats-server local mode starts',
+    () => localModeServesTheDemo('postgres'),
+  );
+
+  step('(g) the installed container runtime refuses an empty environment, naming each variable', () => {
+    let failure: { status?: number; stderr?: Buffer | string } | null = null;
+    try {
+      execFileSync(join(project, 'node_modules/.bin', 'activity-history-runtime'), [], {
+        cwd: project,
+        env: { PATH: process.env.PATH ?? '' },
+        stdio: 'pipe',
+      });
+    } catch (error) {
+      failure = error as { status?: number; stderr?: Buffer | string };
+    }
+    const stderr = String(failure?.stderr ?? '');
+    if (failure?.status !== 2) throw new Error(`the runtime exited ${failure?.status ?? 0}:\n${stderr}`);
+    for (const variable of ['DATABASE_URL', 'NATS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE']) {
+      if (!stderr.includes(variable))
+        throw new Error(`the runtime's refusal does not name ${variable}:\n${stderr}`);
+    }
+  });
 } finally {
   rmSync(project, { recursive: true, force: true });
 }
