@@ -21,18 +21,12 @@ import { openJetStreamCheckpoints } from './jetstream-checkpoints.js';
 import { DEAD_LETTER_HEADERS, openJetStreamDeadLetters } from './jetstream-dead-letters.js';
 import { jetStreamShardSource } from './jetstream-shard-source.js';
 import { ensureJetStream } from './provisioning.js';
-import {
-  type JetStreamHarness,
-  jetStreamHarness,
-  type RunningNatsServer,
-  startNatsServer,
-} from './testing/index.js';
+import { type JetStreamHarness, jetStreamHarness, sharedNatsServer } from './testing/index.js';
 
-let running: Promise<RunningNatsServer> | undefined;
-const server = () => (running ??= startNatsServer());
-afterAll(async () => {
-  await (await running)?.stop();
-});
+/** One server for the file, started by the first test that needs it. */
+const nats = sharedNatsServer();
+const server = nats.get;
+afterAll(nats.stop);
 
 const USERS = 5;
 const DAY = Date.UTC(2026, 2, 1);

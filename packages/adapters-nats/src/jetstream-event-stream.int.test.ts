@@ -10,16 +10,14 @@ import { ensureJetStream } from './provisioning.js';
 import {
   type JetStreamHarness,
   jetStreamHarness,
-  type RunningNatsServer,
+  sharedNatsServer,
   startNatsServer,
 } from './testing/index.js';
 
-/** One server for the file, started by the first harness that needs it (the contract probes while collecting). */
-let running: Promise<RunningNatsServer> | undefined;
-const server = () => (running ??= startNatsServer());
-afterAll(async () => {
-  await (await running)?.stop();
-});
+/** One server for the file, started by the first test that needs it. */
+const nats = sharedNatsServer();
+const server = nats.get;
+afterAll(nats.stop);
 
 const event = (i: number, overrides: Partial<ActivityEvent> = {}): ActivityEvent => ({
   eventId: `e-${i}`,

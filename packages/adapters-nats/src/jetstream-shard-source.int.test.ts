@@ -14,18 +14,12 @@ import {
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jetStreamShardSource } from './jetstream-shard-source.js';
-import {
-  type JetStreamHarness,
-  jetStreamHarness,
-  type RunningNatsServer,
-  startNatsServer,
-} from './testing/index.js';
+import { type JetStreamHarness, jetStreamHarness, sharedNatsServer } from './testing/index.js';
 
-let running: Promise<RunningNatsServer> | undefined;
-const server = () => (running ??= startNatsServer());
-afterAll(async () => {
-  await (await running)?.stop();
-});
+/** One server for the file, started by the first test that needs it. */
+const nats = sharedNatsServer();
+const server = nats.get;
+afterAll(nats.stop);
 
 const envelope = (i: number): StreamEnvelope => ({
   v: 1,

@@ -16,3 +16,4 @@
 export { type RunningNatsServer, startNatsServer } from '../nats-server.js';
 export { type JetStreamHarness, jetStreamHarness } from './jetstream-harness.js';
 export { injectJetStreamRefusals, type JetStreamRefusals } from './jetstream-refusals.js';
+export { type SharedNatsServer, sharedNatsServer } from './shared-nats-server.js';
