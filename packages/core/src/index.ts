@@ -73,6 +73,7 @@ export {
   type RangeParameters,
   unknownParameters,
 } from './day-range.js';
+export { type Environment, type IntegerVariable, integerVariable, variableOf } from './environment.js';
 export { ActivityHistoryError, EventStoreError, type EventStoreFailure, MetricsReadError } from './errors.js';
 export {
   capFieldErrors,

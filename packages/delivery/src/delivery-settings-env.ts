@@ -1,12 +1,17 @@
-import { err, ok, type Result } from '@activity-history/core';
+import {
+  type Environment,
+  err,
+  type IntegerVariable,
+  integerVariable,
+  ok,
+  type Result,
+  variableOf,
+} from '@activity-history/core';
 import type { DeliverySettings } from './delivery-settings.js';
 
 /** The variables that set the engine's integer settings, with the range each accepts. */
 const INTEGER_VARIABLES: Readonly<
-  Record<
-    Exclude<keyof DeliverySettings, 'bisectBatchOnFunctionError'>,
-    { readonly name: string; readonly min: number; readonly max: number }
-  >
+  Record<Exclude<keyof DeliverySettings, 'bisectBatchOnFunctionError'>, IntegerVariable>
 > = {
   batchSize: { name: 'ACTIVITY_POLLER_BATCH_SIZE', min: 1, max: 10_000 },
   batchingWindowMs: { name: 'ACTIVITY_POLLER_BATCHING_WINDOW_MS', min: 0, max: 300_000 },
@@ -30,22 +35,17 @@ const INTEGER_VARIABLES: Readonly<
  * deliverySettingsFromEnv({ ACTIVITY_POLLER_BATCH_SIZE: '500' }); // { ok: true, value: { batchSize: 500 } }
  * ```
  */
-export const deliverySettingsFromEnv = (
-  env: Readonly<Record<string, string | undefined>>,
-): Result<Partial<DeliverySettings>, string[]> => {
+export const deliverySettingsFromEnv = (env: Environment): Result<Partial<DeliverySettings>, string[]> => {
   const errors: string[] = [];
   const settings: Partial<Record<keyof DeliverySettings, number | boolean>> = {};
-  for (const [key, { name, min, max }] of Object.entries(INTEGER_VARIABLES)) {
-    const text = env[name]?.trim();
-    if (text === undefined || text === '') continue;
-    const value = Number(text);
-    if (Number.isInteger(value) && value >= min && value <= max) {
-      settings[key as keyof DeliverySettings] = value;
-    } else errors.push(`${name} must be an integer from ${min} to ${max}, not ${JSON.stringify(text)}`);
+  for (const [key, variable] of Object.entries(INTEGER_VARIABLES)) {
+    const value = integerVariable(env, variable);
+    if (!value.ok) errors.push(value.error);
+    else if (value.value !== undefined) settings[key as keyof DeliverySettings] = value.value;
   }
-  const bisect = env.ACTIVITY_POLLER_BISECT?.trim();
+  const bisect = variableOf(env, 'ACTIVITY_POLLER_BISECT');
   if (bisect === 'true' || bisect === 'false') settings.bisectBatchOnFunctionError = bisect === 'true';
-  else if (bisect !== undefined && bisect !== '') {
+  else if (bisect !== undefined) {
     errors.push(`ACTIVITY_POLLER_BISECT must be true or false, not ${JSON.stringify(bisect)}`);
   }
   return errors.length > 0 ? err(errors) : ok(settings as Partial<DeliverySettings>);

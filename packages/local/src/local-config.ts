@@ -1,18 +1,19 @@
-import { err, ok, type Result } from '@activity-history/core';
+import {
+  type Environment,
+  err,
+  type IntegerVariable,
+  integerVariable,
+  ok,
+  type Result,
+  variableOf,
+} from '@activity-history/core';
 import { deliverySettingsFromEnv } from '@activity-history/delivery';
 import type { BackendKind } from './local-backends.js';
 import type { LocalPipelineOptions } from './local-pipeline.js';
 
 const BACKENDS: readonly BackendKind[] = ['emulators', 'memory', 'postgres'];
 
-/** The process environment, as local mode reads it. */
-export type Environment = Readonly<Record<string, string | undefined>>;
-
-interface IntegerSetting {
-  readonly name: string;
-  readonly min: number;
-  readonly max: number;
-}
+export type { Environment } from '@activity-history/core';
 
 /**
  * Reads local mode's configuration from the environment: `PORT`, `ACTIVITY_BACKEND`,
@@ -29,19 +30,12 @@ interface IntegerSetting {
  */
 export const localOptionsFromEnv = (env: Environment): Result<LocalPipelineOptions, string[]> => {
   const errors: string[] = [];
-  const set = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  };
-  const integer = ({ name, min, max }: IntegerSetting): number | undefined => {
-    const text = set(name);
-    if (text === undefined) return undefined;
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      errors.push(`${name} must be an integer from ${min} to ${max}, not ${JSON.stringify(text)}`);
-      return undefined;
-    }
-    return value;
+  const set = (name: string) => variableOf(env, name);
+  const integer = (variable: IntegerVariable): number | undefined => {
+    const value = integerVariable(env, variable);
+    if (value.ok) return value.value;
+    errors.push(value.error);
+    return undefined;
   };
 
   const backend = set('ACTIVITY_BACKEND');

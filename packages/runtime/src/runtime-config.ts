@@ -1,9 +1,8 @@
-import { err, ok, type Result } from '@activity-history/core';
+import { type Environment, err, integerVariable, ok, type Result, variableOf } from '@activity-history/core';
 import { type DeliverySettings, deliverySettingsFromEnv } from '@activity-history/delivery';
 import type { JSONWebKeySet } from 'jose';
 
-/** The process environment, as the runtime reads it. */
-export type Environment = Readonly<Record<string, string | undefined>>;
+export type { Environment } from '@activity-history/core';
 
 /** Where the runtime gets the keys that sign its callers' tokens. */
 export type JwtKeys =
@@ -102,10 +101,7 @@ const isJwks = (value: unknown): value is JSONWebKeySet =>
  */
 export const runtimeConfigFromEnv = (env: Environment): Result<RuntimeConfig, string[]> => {
   const errors: string[] = [];
-  const set = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  };
+  const set = (name: string) => variableOf(env, name);
   const required = (name: string, rule: string): string | undefined => {
     const value = set(name);
     if (value === undefined) errors.push(`${name} is required: ${rule}`);
@@ -123,11 +119,9 @@ export const runtimeConfigFromEnv = (env: Environment): Result<RuntimeConfig, st
     return undefined;
   };
   const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const text = set(name);
-    if (text === undefined) return fallback;
-    const value = Number(text);
-    if (Number.isInteger(value) && value >= min && value <= max) return value;
-    errors.push(`${name} must be an integer from ${min} to ${max}, not ${JSON.stringify(text)}`);
+    const value = integerVariable(env, { name, min, max });
+    if (value.ok) return value.value ?? fallback;
+    errors.push(value.error);
     return fallback;
   };
 
