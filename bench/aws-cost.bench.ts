@@ -99,6 +99,11 @@ const busyUserBatches = (): ActivityEvent[][] => {
   );
 };
 
+/**
+ * Sequence numbers increase across every batch, as a shard's do: the store's watermarks rely on it,
+ * and batches numbered from 0 again would have their counter writes refused (events stored, not
+ * counted, and the refused writes missing from the figures).
+ */
 let recordSequence = 0;
 const recordsOf = (events: readonly ActivityEvent[]): IncomingRecord[] =>
   events.map((event) => ({

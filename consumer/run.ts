@@ -266,7 +266,7 @@ try {
   );
 
   step('(g) the installed container runtime refuses an empty environment, naming each variable', () => {
-    let failure: { status?: number; stderr?: Buffer | string } | null = null;
+    let failure: { status?: number; stderr?: Buffer | string; message?: string } | null = null;
     try {
       execFileSync(join(project, 'node_modules/.bin', 'activity-history-runtime'), [], {
         cwd: project,
@@ -277,7 +277,10 @@ try {
       failure = error as { status?: number; stderr?: Buffer | string };
     }
     const stderr = String(failure?.stderr ?? '');
-    if (failure?.status !== 2) throw new Error(`the runtime exited ${failure?.status ?? 0}:\n${stderr}`);
+    if (failure?.status !== 2) {
+      // No status: it did not run at all (a missing bin, say), and the error says why.
+      throw new Error(`the runtime exited ${failure?.status ?? 0}:\n${stderr || failure?.message || ''}`);
+    }
     for (const variable of ['DATABASE_URL', 'NATS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE']) {
       if (!stderr.includes(variable))
         throw new Error(`the runtime's refusal does not name ${variable}:\n${stderr}`);
